@@ -1,0 +1,138 @@
+"""The one mapping of display labels (Chinese by default, English on request).
+
+Tables use English snake_case ids; charts, the workbook and the HTML report show these
+labels. Unit names come from the region config, not from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+#: id -> (中文, English)
+LABELS: dict[str, tuple[str, str]] = {
+    # attainment levels
+    "none": ("未上过学", "No schooling"),
+    "preschool": ("学前教育", "Pre-school"),
+    "primary": ("小学", "Primary"),
+    "junior_secondary": ("初中", "Junior secondary"),
+    "senior_secondary": ("高中(含中专)", "Senior secondary"),
+    "junior_college": ("大学专科", "Junior college"),
+    "bachelor": ("大学本科", "Bachelor"),
+    "postgraduate": ("研究生", "Postgraduate"),
+    # programmes
+    "secondary_upgrade": ("初高中学历提升", "Secondary upgrade"),
+    "tertiary_upgrade": ("大专及以上学历提升", "Tertiary upgrade"),
+    "vocational_training": ("职业教育培训", "Vocational training"),
+    # measures
+    "persons": ("人", "persons"),
+    "person_times": ("人次", "person-times"),
+    # sexes
+    "male": ("男", "Male"),
+    "female": ("女", "Female"),
+    "total": ("合计", "Total"),
+    # sources
+    "census": ("七普", "Census"),
+    "survey": ("摸排", "Survey"),
+    # enrolment statuses and modes
+    "enrolled": ("在读", "Enrolled"),
+    "completed": ("已完成", "Completed"),
+    "withdrawn": ("退学", "Withdrawn"),
+    "online": ("线上", "Online"),
+    "offline": ("线下", "Offline"),
+    "blended": ("线上线下结合", "Blended"),
+    "no_id_card": ("缺身份证", "No ID card"),
+    "no_household_register": ("缺户口簿", "No household register"),
+    "no_photo": ("缺标准像", "No photo"),
+    # bases for allocation
+    "resident": ("常住人口", "Resident population"),
+    "age_20_59": ("20-59周岁人口", "Population aged 20-59"),
+    "low_attainment_20_59": ("其中高中及以下学历人口", "Of which senior secondary or below"),
+    # pacing status
+    "ahead": ("超前", "Ahead"),
+    "on_track": ("正常", "On track"),
+    "behind": ("滞后", "Behind"),
+    # common column names
+    "unit_id": ("单位代码", "Unit id"),
+    "unit": ("责任单位", "Unit"),
+    "name": ("单位", "Unit"),
+    "programme": ("项目", "Programme"),
+    "year": ("年份", "Year"),
+    "month": ("月份", "Month"),
+    "sex": ("性别", "Sex"),
+    "age_band": ("年龄段", "Age band"),
+    "attainment": ("受教育程度", "Attainment"),
+    "count": ("人数", "Count"),
+    "target": ("目标", "Target"),
+    "achieved": ("完成", "Achieved"),
+    "enrolled_n": ("已报名", "Enrolled"),
+    "completed_n": ("已结业", "Completed"),
+    "gap": ("差距", "Gap"),
+    "pct_complete": ("完成率(%)", "Percent complete"),
+    "rate": ("比率", "Rate"),
+    "rate_pct": ("比率(%)", "Rate (%)"),
+    "ci_low": ("置信下限", "CI low"),
+    "ci_high": ("置信上限", "CI high"),
+    "participants": ("参与人数", "Participants"),
+    "eligible": ("对象人口", "Eligible population"),
+    "census_count": ("七普人数", "Census count"),
+    "survey_count": ("摸排人数", "Survey count"),
+    "difference": ("差值", "Difference"),
+    "ratio": ("比值", "Ratio"),
+    "relative_gap": ("相对差距", "Relative gap"),
+    "p_value": ("p值", "p-value"),
+    "p_adjusted": ("校正p值", "Adjusted p-value"),
+    "mean_years": ("平均受教育年限(年)", "Mean years of schooling"),
+    "population": ("人口", "Population"),
+    "indicator": ("指标", "Indicator"),
+    "target_value": ("目标值", "Target value"),
+    "actual_value": ("实际值", "Actual value"),
+    "status": ("状态", "Status"),
+    "scenario": ("情景", "Scenario"),
+    "reason": ("原因", "Reason"),
+    "source_file": ("来源文件", "Source file"),
+    "source_row": ("来源行号", "Source row"),
+    # chart furniture
+    "synthetic": ("示例数据", "synthetic data"),
+    "source": ("数据来源", "Source"),
+    "as_of": ("截至", "As of"),
+}
+
+
+def label(key: str, lang: str = "zh") -> str:
+    """Display label of an id.
+
+    Parameters
+    ----------
+    key : str
+        An id such as ``"secondary_upgrade"`` or ``"junior_college"``.
+    lang : {"zh", "en"}
+        Chinese (default) or English.
+
+    Returns
+    -------
+    str
+        The label, or the id itself when no label is defined.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def labels_for(keys: Iterable[str], lang: str = "zh") -> list[str]:
+    """Labels of several ids, in order."""
+    return [label(k, lang) for k in keys]
+
+
+def relabel_columns(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return a copy of ``df`` with column ids replaced by display labels."""
+    return df.rename(columns={c: label(str(c), lang) for c in df.columns})
+
+
+def relabel_values(values: pd.Series, lang: str = "zh") -> pd.Series:
+    """Map a Series of ids to display labels (ids without a label are kept)."""
+    return values.map(lambda v: label(str(v), lang) if pd.notna(v) else v)
