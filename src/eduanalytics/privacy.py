@@ -1,0 +1,73 @@
+"""Personal data handling: masking for messages, salted keys for learners.
+
+ID numbers and names never leave ingest. A learner is identified downstream by
+``learner_key`` = HMAC-SHA256(salt, ID) truncated to 16 hex characters. The salt must stay
+secret: the space of valid ID numbers is small enough (area x birth date x sequence) that
+anyone holding the salt could rebuild IDs from keys by brute force, so it is never
+committed: it comes from ``$EDUANALYTICS_SALT`` or a git-ignored ``.eduanalytics_salt``
+file created on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+SALT_ENV = "EDUANALYTICS_SALT"
+SALT_FILE = ".eduanalytics_salt"
+
+
+def mask_id(s: pd.Series) -> pd.Series:
+    """Mask ID numbers for display: ``331004********123X``.
+
+    15- and 18-character values keep their first 6 and last 4 characters (8 or 5 stars in
+    between); anything else is masked whole except its length (``****(7 chars)``).
+    """
+    t = s.astype("string").fillna("")
+    n = t.str.len()
+    eighteen = t.str[:6] + "********" + t.str[-4:]
+    fifteen = t.str[:6] + "*****" + t.str[-4:]
+    other = "****(" + n.astype("string") + " chars)"
+    out = other.mask(n.eq(18), eighteen).mask(n.eq(15), fifteen).mask(n.eq(0), "")
+    return out.astype("string")
+
+
+def learner_key(ids: pd.Series, salt: str) -> pd.Series:
+    """Salted HMAC-SHA256 of normalised ID numbers, first 16 hex characters.
+
+    Missing IDs give <NA>. Computed over unique values.
+    """
+    if not salt:
+        raise ValueError("an empty salt would make learner keys reversible; set EDUANALYTICS_SALT")
+    s = ids.astype("string")
+    key = salt.encode("utf-8")
+    mapping = {v: hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+               for v in s.dropna().unique()}
+    return s.map(mapping).astype("string")
+
+
+def get_salt(root: Path | None = None) -> str:
+    """The salt: ``$EDUANALYTICS_SALT``, else ``<root>/.eduanalytics_salt`` (created once)."""
+    env = os.environ.get(SALT_ENV)
+    if env:
+        return env
+    if root is None:
+        from eduanalytics.config import project_root
+
+        root = project_root()
+    path = Path(root) / SALT_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(16), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def drop_personal(df: pd.DataFrame, columns: Iterable[str] = ("name", "id_number", "姓名", "身份证号")) -> pd.DataFrame:
+    """Return ``df`` without personal columns."""
+    return df.drop(columns=[c for c in columns if c in df.columns])
