@@ -39,8 +39,8 @@ def _md_table(df: pd.DataFrame) -> str:
         return "_none_\n"
     cols = list(df.columns)
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
-    for rec in df.astype(str).itertuples(index=False):
-        lines.append("| " + " | ".join(v.replace("|", "\\|").replace("\n", " ") for v in rec) + " |")
+    for rec in df.astype(object).fillna("").itertuples(index=False):
+        lines.append("| " + " | ".join(str(v).replace("|", "\\|").replace("\n", " ") for v in rec) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -109,6 +109,7 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
     if docx is not None and docx.exists():
         task_docx = ingest_task_table(docx, config)
         task_docx.step = "task_table[docx]"
+        task_docx.findings = task_docx.findings.assign(step=task_docx.step)
         steps.append(task_docx)
         extra_findings.append(compare_task_tables(task, task_docx))
 
