@@ -32,7 +32,7 @@ def census_wide_to_tidy(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns
     -------
     population : DataFrame
-        Tidy rows: unit_id (6-digit code), source ``census``, year, age_min, age_max, sex
+        Tidy rows: unit_id (6-digit code; the name where the table gives no code), source ``census``, year, age_min, age_max, sex
         ``total``, attainment (<NA> for the age-group rows: all levels), count.
     census_reported : DataFrame
         unit_id, name, city, year, population ``6+``, and the published figures.
@@ -40,7 +40,14 @@ def census_wide_to_tidy(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     missing = [c for c in ("code", "year", *EDU_COLUMNS) if c not in df.columns]
     if missing:
         raise ValueError(f"census table lacks column(s) {missing}")
-    base = df.assign(unit_id=df["code"].astype(str).str.strip())
+    # a unit published without a division code (温州经济技术开发区 in the 2020 tables) is
+    # identified by its name instead
+    code = pd.to_numeric(df["code"], errors="coerce").astype("Int64").astype("string")
+    if "county" in df.columns:
+        code = code.fillna(df["county"].astype("string"))
+    if code.isna().any():
+        raise ValueError(f"census table: no division code or name in row(s) {list(df.index[code.isna()])}")
+    base = df.assign(unit_id=code.astype(str))
     edu = base.melt(id_vars=["unit_id", "year"], value_vars=list(EDU_COLUMNS),
                     var_name="column", value_name="count")
     edu = edu.assign(attainment=edu["column"].map(EDU_COLUMNS), age_min=6, age_max=pd.NA)
