@@ -43,12 +43,14 @@ def main() -> None:
         ids = np.array([b + ric.calc_check_digit(b + "0") for b in bodies])
         dates = pd.Series(raw["报名日期"].to_numpy()[idx])
         unit = pd.Series(raw["所属单位"].to_numpy()[idx])
-        for name, fn in (("parse_id_numbers", lambda: parse_id_numbers(pd.Series(ids), "2023-12-31")),
-                         ("normalise_dates", lambda: normalise_dates(dates)),
-                         ("normalise_unit_names", lambda: normalise_unit_names(unit, units)),
-                         ("learner_key", lambda: learner_key(pd.Series(ids), "bench-salt"))):
+        id_s = pd.Series(ids)
+        steps = (("parse_id_numbers", parse_id_numbers, (id_s, "2023-12-31")),
+                 ("normalise_dates", normalise_dates, (dates,)),
+                 ("normalise_unit_names", normalise_unit_names, (unit, units)),
+                 ("learner_key", learner_key, (id_s, "bench-salt")))
+        for name, fn, fn_args in steps:
             t = time.perf_counter()
-            fn()
+            fn(*fn_args)
             dt = time.perf_counter() - t
             print(f"{n:>10} {name:<22} {dt:>8.2f} {n / dt:>12,.0f}")
 
