@@ -46,7 +46,7 @@ def test_every_row_accounted_for(cleaned):
     enr = pd.read_parquet(folder / "enrolments.parquet")
     reg = rec[rec["step"] == "enrolments"].iloc[0]
     assert reg["rows_clean"] == len(enr)
-    assert reg["rows_rejected"] == rej[rej["step"].str.startswith("enrolments")][["file", "row"]].drop_duplicates().shape[0]
+    assert reg["rows_rejected"] == rej[rej["step"].str.startswith("enrolments")][["step", "file", "row"]].drop_duplicates().shape[0]
 
 
 def test_no_personal_data_in_processed(cleaned):

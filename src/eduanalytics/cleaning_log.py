@@ -67,7 +67,7 @@ def render_log(region: str, year: int, as_of: str, steps: list[StepResult],
             _md_table(findings[["step", "file", "row", "column", "kind", "published", "computed",
                                 "difference", "message"]] if len(findings) else findings)]
     out += ["## Rejected rows and why", "",
-            f"{rejected[['file', 'row']].drop_duplicates().shape[0] if len(rejected) else 0} "
+            f"{rejected[['step', 'file', 'row']].drop_duplicates().shape[0] if len(rejected) else 0} "
             f"source row(s), {len(rejected)} problem(s). Fix them at the source (file and row "
             "given) and rerun.", ""]
     if len(rejected):

@@ -8,11 +8,44 @@ exercised on a real Word table.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 _FIXED_TIME = dt.datetime(2023, 3, 6, 0, 0, 0)
+#: Modification time stamped on every member of a generated zip (docx/xlsx) archive.
+ZIP_TIME = (2023, 3, 6, 0, 0, 0)
+
+
+def fixed_zip_bytes(data: bytes, when: tuple[int, int, int, int, int, int] = ZIP_TIME) -> bytes:
+    """Rewrite a zip archive (.docx, .xlsx) with fixed member times, in the same order.
+
+    Office writers stamp each member with the current time, so regenerating a file
+    changes its bytes although nothing in it changed. This keeps the members and their
+    order, deflates them again and stamps them all with ``when``.
+
+    Parameters
+    ----------
+    data : bytes
+        The archive.
+    when : tuple
+        ``(year, month, day, hour, minute, second)``.
+
+    Returns
+    -------
+    bytes
+        The same archive, byte-identical for identical content.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
 
 
 def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
@@ -28,7 +61,8 @@ def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
     Returns
     -------
     Path
-        ``docx_path``. Core properties carry fixed dates so reruns give the same content.
+        ``docx_path``. Core properties carry fixed dates and the archive members fixed
+        times, so reruns give a byte-identical file.
     """
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -61,5 +95,7 @@ def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
     props.revision = 1
     out = Path(docx_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    buf = io.BytesIO()
+    doc.save(buf)
+    out.write_bytes(fixed_zip_bytes(buf.getvalue()))
     return out

@@ -76,7 +76,7 @@ class StepResult:
         """Number of distinct source rows rejected."""
         if self.rejected.empty:
             return 0
-        return int(self.rejected[["file", "row"]].drop_duplicates().shape[0])
+        return int(self.rejected[["step", "file", "row"]].drop_duplicates().shape[0])
 
     def check_reconciles(self) -> None:
         """Raise ``AssertionError`` unless rows in = clean + rejected + totals."""
