@@ -87,5 +87,6 @@ def failure_reasons(enrolments: pd.DataFrame, by: Sequence[str] = ("programme",)
     reason = f["register_fail_reason"].astype("string").fillna("unrecorded")
     out = f.assign(reason=reason).groupby([*by, "reason"], as_index=False).size().rename(
         columns={"size": "learners"})
-    out["share_pct"] = 100 * out["learners"] / out.groupby(list(by))["learners"].transform("sum")
+    total = out.groupby(list(by))["learners"].transform("sum") if by else out["learners"].sum()
+    out["share_pct"] = 100 * out["learners"] / total
     return out

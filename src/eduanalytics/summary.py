@@ -157,3 +157,91 @@ def is_synthetic(t: dict, *names: str) -> bool:
     from eduanalytics.io import is_synthetic as _is
 
     return _is(t.get("provenance", {}), *names)
+
+
+def allocation_tables(cfg: RegionConfig, t: dict) -> dict[str, pd.DataFrame]:
+    """Which base each published programme allocation follows, and the departures from a
+    largest-remainder split on that base (streets only: the schools' quotas are fixed)."""
+    from eduanalytics.allocation import allocate, best_base, compare_allocation
+
+    streets = street_ids(cfg)
+    rows, cmps = [], []
+    tg = t["targets"]
+    for prog in ("secondary_upgrade", "tertiary_upgrade"):
+        sub = tg[(tg["programme"] == prog) & tg["unit_id"].isin(streets)]
+        if sub.empty:
+            continue
+        bb = best_base(sub, t["bases"], prog).assign(programme=prog)
+        rows.append(bb)
+        base = bb.iloc[0]["base"]
+        pub = sub.set_index("unit_id")["target"].astype(int)
+        comp = allocate(int(pub.sum()), t["bases"], base, units=list(pub.index))
+        cmps.append(compare_allocation(pub, comp).assign(programme=prog, base=base))
+    return {"best_base": pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(),
+            "compare": pd.concat(cmps, ignore_index=True) if cmps else pd.DataFrame()}
+
+
+def year_end_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict[str, pd.DataFrame]:
+    """Headline figures organised like a county year-end summary (seed 004):
+    基本情况 (background), 工作成效 (results), 问题短板 (shortfalls)."""
+    from eduanalytics.labels import label
+
+    b = t["bases"].groupby("base")["count"].sum()
+    cs = census_survey_tables(cfg, t)["census_survey"]
+    tg = target_tables(cfg, t, as_of)
+    gaps, pace = tg["target_gaps"], tg["pacing"]
+    tot = gaps[gaps["unit_id"] == "total"].set_index("programme")
+    background = [("常住人口(七普)", b.get("resident")), ("20-59周岁人口(各街道之和)", b.get("age_20_59")),
+                  ("其中高中及以下学历人口(各街道之和)", b.get("low_attainment_20_59")),
+                  ("对象人口：七普(20-59岁高中及以下)", cs["census_count"].sum()),
+                  ("对象人口：摸排", cs["survey_count"].sum())]
+    rep = t.get("census_reported")
+    if rep is not None:
+        row = rep[rep["unit_id"] == str(cfg.get("census_code", ""))]
+        if len(row):
+            background.append(("平均受教育年限(6岁及以上，七普)", float(row["mys_reported"].iloc[0])))
+    for prog, r in tot.iterrows():
+        background.append((f"{label(prog)}目标({label(r['measure'])})", int(r["target"])))
+    background = pd.DataFrame(background, columns=["指标", "数值"])
+    pr = process_rates(t["enrolments"], by=("programme",)).set_index("programme")
+    results = []
+    for prog, r in tot.iterrows():
+        p = pr.loc[prog] if prog in pr.index else None
+        results.append({"项目": label(prog), "programme": prog, "目标": int(r["target"]),
+                        "已报名": int(r["enrolled"]), "已结业": int(r["completed"]),
+                        "完成率(%)": round(float(r["pct_complete"]), 1),
+                        "学籍注册率(%)": None if p is None or pd.isna(p["registration_rate"]) else round(float(p["registration_rate"]), 1),
+                        "线上学习占比(%)": None if p is None else round(float(p["online_share"]), 1),
+                        "退学率(%)": None if p is None else round(float(p["withdrawal_rate"]), 1)})
+    results = pd.DataFrame(results)
+    behind = pace[(pace["status"] == "behind") & (pace["unit_id"] != "total")]
+    short = [{"问题": "进度滞后", "单位": unit_names(cfg).get(r.unit_id, r.unit_id), "项目": label(r.programme),
+              "说明": f"完成 {int(r.achieved)}/{int(r.target)}，应完成 {r.expected_by_now:.0f}"}
+             for r in behind.itertuples()]
+    fr = failure_reasons(t["enrolments"], by=())
+    short += [{"问题": "学籍未注册", "单位": "全区", "项目": "学历提升",
+               "说明": f"{label(r.reason)} {int(r.learners)} 人 ({r.share_pct:.0f}%)"} for r in fr.itertuples()]
+    far = cs[cs["significant"].fillna(False)].sort_values("relative_gap")
+    short += [{"问题": "摸排与七普差距显著", "单位": unit_names(cfg).get(r.unit_id, r.unit_id), "项目": "对象摸排",
+               "说明": f"摸排 {int(r.survey_count)} / 七普 {int(r.census_count)} ({r.relative_gap:+.1%})"}
+              for r in far.head(5).itertuples()]
+    return {"background": background, "results": results,
+            "shortfalls": pd.DataFrame(short, columns=["问题", "单位", "项目", "说明"])}
+
+
+def year_over_year(results: pd.DataFrame, cfg: RegionConfig) -> pd.DataFrame:
+    """Change from last year's report (``reports/<region>/<year-1>/tables/06_results``).
+
+    Returns a one-row note when last year's outputs do not exist.
+    """
+    from eduanalytics.config import reports_dir
+
+    prev_path = reports_dir(cfg.region, cfg.year - 1, cfg.root) / "tables" / "06_results.parquet"
+    if not prev_path.exists():
+        return pd.DataFrame([{"说明": f"无{cfg.year - 1}年报告输出，未计算同比 (no report for {cfg.year - 1})"}])
+    prev = pd.read_parquet(prev_path)
+    cols = ["目标", "已报名", "已结业", "完成率(%)"]
+    m = results.merge(prev[["programme", *cols]], on="programme", how="left", suffixes=("", "_上年"))
+    for c in cols:
+        m[f"{c}_变化"] = m[c] - m[f"{c}_上年"]
+    return m

@@ -25,7 +25,8 @@ def export_figure(fig: Figure, folder: str | Path, stem: str, formats: Iterable[
         Meaningful, stable file name without suffix, e.g. ``"target_completion"``; the
         size is appended (``target_completion_slide.png``).
     formats : iterable of {"png", "svg", "pdf"}
-    size : {"slide", "half_a4"} or (w, h) in inches or None (keep the figure's size)
+    size : {"slide", "half_a4"} or (w, h) in inches or None
+        None keeps the figure's own size and adds no size tag to the file name.
         16:9 slide is 13.33 x 7.5 in; half an A4 page 8.27 x 5.85 in.
     dpi : int
         PNG resolution (300 for print).
@@ -49,13 +50,13 @@ def export_figure(fig: Figure, folder: str | Path, stem: str, formats: Iterable[
         fig.set_size_inches(*size)
         tag = f"{size[0]:g}x{size[1]:g}in"
     else:
-        tag = "custom"
+        tag = ""
     out_dir = Path(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     with themed():
         for fmt in formats:
-            path = out_dir / f"{stem}_{tag}.{fmt}"
+            path = out_dir / (f"{stem}_{tag}.{fmt}" if tag else f"{stem}.{fmt}")
             meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
             fig.savefig(path, format=fmt, dpi=dpi if fmt == "png" else None, metadata=meta)
             paths.append(path)
