@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -43,10 +42,16 @@ def _finish(fig: Figure, source: str | None, as_of: str | None, synthetic: bool,
     return fig
 
 
-def _figure(size: str | tuple[float, float] = "half_a4", **kw) -> tuple[Figure, plt.Axes]:
-    w, h = SIZES[size] if isinstance(size, str) else size
-    fig, ax = plt.subplots(figsize=(w, h), **kw)
+def _figure(size: str | tuple[float, float] = "half_a4", **kw) -> tuple:
+    fig, ax = _subplots(size, **kw)
     return fig, ax
+
+
+def _subplots(size, nrows: int = 1, ncols: int = 1, **kw):
+    """A Figure not managed by pyplot (so notebooks display it once, and it is freed)."""
+    w, h = SIZES[size] if isinstance(size, str) else size
+    fig = Figure(figsize=(w, h))
+    return fig, fig.subplots(nrows, ncols, **kw)
 
 
 def target_completion(gaps: pd.DataFrame, programme: str, names: Mapping[str, str] | None = None,
@@ -185,8 +190,7 @@ def schooling_paths(paths: pd.DataFrame, target: float | None = None, target_yea
     """
     require(paths, ["scenario", "year", "mean_years", "cohort_replacement", "programmes"], "paths")
     with themed(lang):
-        w, h = SIZES[size] if isinstance(size, str) else size
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(w, h), gridspec_kw={"width_ratios": [3, 2]})
+        fig, (ax, ax2) = _subplots(size, 1, 2, gridspec_kw={"width_ratios": [3, 2]})
         for i, (name, g) in enumerate(paths.groupby("scenario", sort=False)):
             ax.plot(g["year"], g["mean_years"], marker="o", color=PALETTE[i % len(PALETTE)],
                     label=label(f"{name}_scenario", lang) if label(f"{name}_scenario", lang) != f"{name}_scenario" else name)
@@ -255,8 +259,7 @@ def plan_vs_target(plan: pd.DataFrame, lang: str = "zh", source: str | None = No
     cols = 3
     rows = int(np.ceil(len(inds) / cols))
     with themed(lang):
-        w, h = SIZES[size] if isinstance(size, str) else size
-        fig, axes = plt.subplots(rows, cols, figsize=(w, h), squeeze=False)
+        fig, axes = _subplots(size, rows, cols, squeeze=False)
         for ax, ind in zip(axes.flat, inds, strict=False):
             g = plan[plan["indicator"] == ind].sort_values("year")
             ax.plot(g["year"], g["target_value"], marker="o", color=COLOURS["target"], label=label("target_value", lang))
