@@ -33,11 +33,13 @@ def _finish(fig: Figure, source: str | None, as_of: str | None, synthetic: bool,
         parts.append(f"{label('as_of', lang)} {as_of}")
     if synthetic:
         parts.append(f"{label('synthetic', lang)}" + (" (示例数据)" if lang == "en" else "（合成数据）"))
-    if parts:
-        fig.text(0.01, 0.005, "  |  ".join(parts), fontsize=8, color="#555555", ha="left", va="bottom")
-    if synthetic:
-        fig.text(0.99, 0.99, label("synthetic", lang), fontsize=11, color=COLOURS["target"],
-                 ha="right", va="top", fontweight="bold")
+    with themed(lang):  # the footer is drawn after the chart's own themed block
+        if parts:
+            fig.text(0.01, 0.005, "  |  ".join(parts), fontsize=8, color="#555555", ha="left",
+                     va="bottom")
+        if synthetic:
+            fig.text(0.99, 0.99, label("synthetic", lang), fontsize=11, color=COLOURS["target"],
+                     ha="right", va="top", fontweight="bold")
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.95)) if fig.get_layout_engine() else None
     return fig
 

@@ -23,8 +23,9 @@ def rc_params(lang: str = "zh") -> dict:
     """rcParams of the theme (font with fallbacks, minus signs, palette, sizes)."""
     font = chinese_font()
     return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [font.name, "DejaVu Sans"],
+        # concrete family names (not the generic "sans-serif"), so a figure keeps its font
+        # when it is saved outside the theme's context
+        "font.family": [font.name, "DejaVu Sans"],
         "axes.unicode_minus": False,  # the CJK font's hyphen-minus, not U+2212
         "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
         "axes.spines.top": False,
