@@ -22,7 +22,7 @@ def tables_dir(charts_dir: str | Path) -> Path:
 
 
 def publish(name: str, charts_dir: str | Path, table: pd.DataFrame | None = None,
-            figure: Figure | None = None) -> list[Path]:
+            figure: Figure | None = None) -> None:
     """Save an indicator table and/or a chart for the report (no-op when ``charts_dir`` is empty).
 
     Parameters
@@ -36,7 +36,7 @@ def publish(name: str, charts_dir: str | Path, table: pd.DataFrame | None = None
     figure : Figure, optional
     """
     if not charts_dir:
-        return []
+        return None
     written: list[Path] = []
     if table is not None:
         folder = tables_dir(charts_dir)
@@ -46,4 +46,4 @@ def publish(name: str, charts_dir: str | Path, table: pd.DataFrame | None = None
         written.append(path)
     if figure is not None:
         written += export_figure(figure, charts_dir, name, size=None)
-    return written
+    return None

@@ -122,7 +122,7 @@ def build_html(executed: list[Path], title: str, subtitle: str, synthetic: bool)
     html, _ = exporter.from_notebook_node(merged)
     style = ("<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;}"
              "table{border-collapse:collapse;font-size:12px}th,td{padding:2px 6px;border-bottom:1px solid #ddd}"
-             "th{background:#f3f6fa}</style>")
+             "th{background:#f3f6fa;white-space:nowrap}td{white-space:nowrap}</style>")
     html = html.replace("</head>", style + "</head>", 1)
     html = html.replace("<title>Notebook</title>", f"<title>{title}</title>")
     return _strip_remote_scripts(html)
