@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from eduanalytics.checks import band_of_ranges, non_negative, require
+from eduanalytics.checks import band_of_ranges, non_negative, require, rows_in_age_range
 from eduanalytics.intervals import adjust_pvalues, funnel_limits
 
 
@@ -47,14 +47,8 @@ def target_group(population: pd.DataFrame, age_min: int = 20, age_max: int = 59,
     require(population, ["unit_id", "source", "age_min", "age_max", "sex", "attainment", "count"],
             "population")
     non_negative(population, ["count"], "population")
-    p = population[population["source"].isin(["census", "survey"])]
-    top = p["age_max"].fillna(200)
-    inside = p["age_min"].ge(age_min) & top.le(age_max)
-    straddle = p["age_min"].le(age_max) & top.ge(age_min) & ~inside
-    if straddle.any():
-        r = p.loc[straddle].iloc[0]
-        raise ValueError(f"band {r['age_min']}-{r['age_max']} ({r['source']}) straddles {age_min}-{age_max}")
-    p = p.loc[inside]
+    p = rows_in_age_range(population[population["source"].isin(["census", "survey"])], age_min,
+                          age_max)
     if levels is not None:
         p = p[p["attainment"].isin(list(levels))]
     if "age_band" in by:

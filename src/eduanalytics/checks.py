@@ -69,3 +69,20 @@ def band_of_ranges(age_min: pd.Series, age_max: pd.Series,
                              f"{lab}; use bands that line up with the data")
         out = out.mask(inside.fillna(False), lab)
     return out
+
+
+def rows_in_age_range(df: pd.DataFrame, lo: int, hi: int, what: str = "population") -> pd.DataFrame:
+    """Rows whose age range lies inside ``lo``-``hi`` (an open top counts as age 200).
+
+    A row that straddles the range cannot be counted without an assumption, so it raises
+    ``ValueError`` naming it; rows outside are dropped.
+    """
+    top = df["age_max"].fillna(200)
+    inside = df["age_min"].ge(lo) & top.le(hi)
+    straddle = df["age_min"].le(hi) & top.ge(lo) & ~inside
+    if straddle.any():
+        r = df.loc[straddle].iloc[0]
+        src = f" ({r['source']})" if "source" in df.columns else ""
+        raise ValueError(f"{what}: the band {r['age_min']}-{r['age_max']}{src} straddles the age "
+                         f"range {lo}-{hi}; split the band first")
+    return df.loc[inside]

@@ -20,6 +20,7 @@ from eduanalytics.checks import (
     known_programmes,
     non_negative,
     require,
+    rows_in_age_range,
 )
 from eduanalytics.intervals import poisson_rate_interval, wilson_interval
 
@@ -61,15 +62,8 @@ def eligible_population(population: pd.DataFrame, programme: str,
     non_negative(population, ["count"], "population")
     rule = programmes[programme].get("eligible") or {}
     lo, hi = int(rule.get("age_min", 0)), int(rule.get("age_max", 200))
-    pop = population[population["source"] == source]
-    top = pop["age_max"].fillna(200)
-    inside = pop["age_min"].ge(lo) & top.le(hi)
-    straddle = pop["age_min"].le(hi) & top.ge(lo) & ~inside
-    if straddle.any():
-        r = pop.loc[straddle].iloc[0]
-        raise ValueError(f"population band {r['age_min']}-{r['age_max']} straddles the eligible "
-                         f"range {lo}-{hi} of {programme}; split the band first")
-    pop = pop.loc[inside]
+    pop = rows_in_age_range(population[population["source"] == source], lo, hi,
+                            f"population for {programme}")
     levels = rule.get("attainment", "all")
     if levels != "all":
         pop = pop[pop["attainment"].isin(list(levels))]

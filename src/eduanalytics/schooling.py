@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from eduanalytics.attainment import DEFAULT_YEARS
-from eduanalytics.checks import non_negative, require
+from eduanalytics.checks import non_negative, require, rows_in_age_range
 
 
 def round_half_up(values, decimals: int = 2) -> np.ndarray:
@@ -73,15 +73,8 @@ def mean_years(population: pd.DataFrame, years: dict[str, float] | None = None,
     non_negative(population, ["count"], "population")
     p = population[population["attainment"].notna()]
     if age_min is not None or age_max is not None:
-        lo = age_min if age_min is not None else 0
-        hi = age_max if age_max is not None else 200
-        top = p["age_max"].fillna(200)
-        inside = p["age_min"].ge(lo) & top.le(hi)
-        cross = p["age_min"].le(hi) & top.ge(lo) & ~inside
-        if cross.any():
-            r = p.loc[cross].iloc[0]
-            raise ValueError(f"a row of ages {r['age_min']}-{r['age_max']} straddles {lo}-{hi}")
-        p = p.loc[inside]
+        p = rows_in_age_range(p, age_min if age_min is not None else 0,
+                              age_max if age_max is not None else 200)
     if p.empty:
         raise ValueError("no population rows with an attainment level to average")
     mapping = years_mapping(years, p["attainment"].unique())
