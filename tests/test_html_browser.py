@@ -46,8 +46,12 @@ def test_chinese_renders_as_glyphs_not_boxes(tmp_path):
 
 def test_report_html_screenshot(report, tmp_path):
     png = tmp_path / "report.png"
-    img = shot((report / "report.html").as_uri(), png, tmp_path, "1280,3000")
-    assert img.shape[0] >= 2900 and img.shape[1] == 1280
+    img = shot((report / "report.html").as_uri(), png, tmp_path, "1280,9000")
+    assert img.shape[0] >= 8900 and img.shape[1] == 1280
     assert float(img.std()) > 0.05  # not a blank page
     # the title region is dark text on white
     assert float((img[:200] < 0.5).mean()) > 0.002
+    # the charts are drawn: the palette's blue (#0072B2) covers a visible area
+    blue = np.array([0x00, 0x72, 0xB2]) / 255
+    near = (np.abs(img - blue) < 0.06).all(axis=2)
+    assert near.sum() > 2000, "no chart pixels in the first 9000 px of the report"

@@ -297,3 +297,21 @@ def test_plan_path_and_interpolation():
     assert path["target_value"].tolist() == pytest.approx([15.15, 15.225, 15.3])
     with pytest.raises(ValueError, match="after the base year"):
         interpolate_path(2025, 1, 2023, 2)
+
+
+def test_continuing_education_participation_against_seed003_targets():
+    # seed 003 targets: 社区教育参与率 35 %, 从业人员继续教育参与率 25 %. Made-up counts:
+    # 3,150 of 10,000 residents -> 31.5 % (3.5 points short); 600 of 2,000 employees -> 30 %
+    counts = pd.DataFrame({"indicator": ["community_education_participation", "employee_ce_participation"],
+                           "participants": [3150, 600], "population": [10000, 2000]})
+    targets = pd.DataFrame({"indicator": ["community_education_participation", "employee_ce_participation"],
+                            "target_value": [35.0, 25.0], "unit": "percent"})
+    from eduanalytics.participation import ce_participation
+
+    r = ce_participation(counts, targets).set_index("indicator")
+    assert r.loc["community_education_participation", "rate_pct"] == pytest.approx(31.5)
+    assert r.loc["community_education_participation", "gap_pct"] == pytest.approx(-3.5)
+    assert r.loc["employee_ce_participation", "gap_pct"] == pytest.approx(5.0)
+    assert r.loc["employee_ce_participation", "ci_low_pct"] < 30 < r.loc["employee_ce_participation", "ci_high_pct"]
+    with pytest.raises(ValueError, match="negative"):
+        ce_participation(counts.assign(participants=[-1, 2]))

@@ -134,3 +134,17 @@ def test_rerun_gives_the_same_tables(cfg, report, tmp_path):
     for name in ("04_target_gaps", "04_pacing", "05_census_survey"):
         pd.testing.assert_frame_equal(pd.read_parquet(report / "tables" / f"{name}.parquet"),
                                       pd.read_parquet(again / "tables" / f"{name}.parquet"))
+
+
+def test_year_over_year_uses_last_years_outputs(tmp_path):
+    from eduanalytics.summary import year_over_year
+
+    cfg = load_config(ROOT / "config/luqiao.yaml", 2023, root=tmp_path)
+    now = pd.DataFrame({"programme": ["secondary_upgrade"], "目标": [1319], "已报名": [1263],
+                        "已结业": [398], "完成率(%)": [95.8]})
+    assert "无2022年报告输出" in year_over_year(now, cfg).iloc[0, 0]
+    prev = tmp_path / "reports/luqiao/2022/tables"
+    prev.mkdir(parents=True)
+    now.assign(目标=[1200], 已报名=[1100], 已结业=[300], **{"完成率(%)": [91.7]}).to_parquet(prev / "06_results.parquet")
+    yoy = year_over_year(now, cfg).iloc[0]
+    assert yoy["目标_变化"] == 119 and yoy["已报名_变化"] == 163 and yoy["已结业_变化"] == 98

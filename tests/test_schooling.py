@@ -138,3 +138,12 @@ def test_school_life_expectancy_and_ger_by_hand():
 
 def test_round_half_up():
     assert round_half_up(np.array([8.655, 8.645, 2.675]), 2).tolist() == [8.66, 8.65, 2.68]
+
+
+def test_survival_applies_by_age():
+    # everyone survives each year with probability 0.5: the 300 people of 2021 (entrants
+    # included) become 150, and the mean is unchanged because the loss is even (5.5)
+    surv = pd.Series(0.5, index=range(20, 23))
+    p = project(_toy(), 2020, 2021, age_min=20, age_max=22, entrant_mix=MIX, survival=surv)
+    assert p["persons"].tolist() == pytest.approx([300, 150])
+    assert p["mean_years"].tolist() == pytest.approx([3.0, 5.5])
