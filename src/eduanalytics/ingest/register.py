@@ -80,9 +80,8 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
     """
     text = clean_text(s.astype("string"))
     blank = text.isna() | text.eq("")
-    value = text.map(lambda t: mapping.get(t) if pd.notna(t) else None)
-    lower = text.str.lower().map(lambda t: mapping.get(t) if pd.notna(t) else None)
-    value = value.where(value.notna(), lower)
+    value = text.map(mapping)  # dict lookups, no Python function per cell
+    value = value.where(value.notna(), text.str.lower().map(mapping))
     error = pd.Series(pd.NA, index=s.index, dtype="string")
     unknown = value.isna() & ~blank
     error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected " + expected)
