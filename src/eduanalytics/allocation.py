@@ -14,6 +14,38 @@ import pandas as pd
 from eduanalytics.checks import require
 
 
+def hamilton_split(total: int, weights) -> np.ndarray:
+    """Split ``total`` into whole numbers proportional to ``weights`` (Hamilton's method).
+
+    The numeric core of :func:`largest_remainder` (also used by the synthetic generator).
+
+    Parameters
+    ----------
+    total : int
+        Non-negative whole number to split.
+    weights : array-like
+        Non-negative weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers summing to ``total``; ties go to the earlier position.
+    """
+    w = np.asarray(weights, dtype=float)
+    if total < 0 or int(total) != total or (w < 0).any() or np.isnan(w).any():
+        raise ValueError(f"total ({total}) must be a whole number >= 0 and weights >= 0")
+    if total == 0:
+        return np.zeros(len(w), dtype=int)
+    if w.sum() == 0:
+        raise ValueError(f"cannot split {total} over all-zero weights")
+    quota = total * w / w.sum()
+    base = np.floor(quota).astype(int)
+    rest = int(total - base.sum())
+    order = np.lexsort((np.arange(len(w)), -(quota - base)))
+    base[order[:rest]] += 1
+    return base
+
+
 def largest_remainder(total: int, weights: pd.Series, fixed: dict[str, int] | None = None) -> pd.Series:
     """Split ``total`` over ``weights`` (indexed by unit) in whole numbers.
 
@@ -43,12 +75,7 @@ def largest_remainder(total: int, weights: pd.Series, fixed: dict[str, int] | No
     w = w.drop(index=[k for k in fixed if k in w.index])
     if rest > 0 and w.sum() == 0:
         raise ValueError("all weights are zero; nothing to allocate in proportion to")
-    quota = rest * w / w.sum() if rest else w * 0
-    base = np.floor(quota.to_numpy()).astype(int)
-    left = rest - int(base.sum())
-    frac = quota.to_numpy() - base
-    order = np.lexsort((np.arange(len(w)), -frac))
-    base[order[:left]] += 1
+    base = hamilton_split(rest, w.to_numpy())
     out = pd.concat([pd.Series(fixed, dtype=int), pd.Series(base, index=w.index)])
     return out.astype(int)
 

@@ -38,8 +38,11 @@ import numpy as np
 import pandas as pd
 from stdnum.cn import ric
 
+from eduanalytics.allocation import hamilton_split as largest_remainder
+from eduanalytics.attainment import DEFAULT_YEARS
 from eduanalytics.config import RegionConfig
 from eduanalytics.example_docs import fixed_zip_bytes
+from eduanalytics.normalise.attainment_labels import ATTAINMENT_LABELS
 
 DEFAULT_SEED = 20230306
 #: Words every synthetic output carries.
@@ -57,8 +60,7 @@ CENSUS_COLUMNS = {"未上过学": "edu6p_未上过学", "学前教育": "edu6p_�
                   "初中": "edu6p_初中", "高中": "edu6p_高中", "大学专科": "edu6p_大学专科",
                   "大学本科": "edu6p_本科及以上", "研究生": "edu6p_本科及以上"}
 #: Years credited per label (the yearbook convention also used by eduanalytics.attainment).
-YEARS = {"未上过学": 0, "学前教育": 0, "小学": 6, "初中": 9, "高中": 12, "大学专科": 16,
-         "大学本科": 16, "研究生": 16}
+YEARS = {lbl: DEFAULT_YEARS[ATTAINMENT_LABELS[lbl]] for lbl in LEVEL_LABELS}
 
 BANDS_YOUNG = ["0-5", "6-9", "10-14", "15-19"]
 BANDS_WORK = [f"{a}-{a + 4}" for a in range(20, 60, 5)]
@@ -137,41 +139,6 @@ DATE_KINDS = {"excel_date": 0.905, "iso_text": 0.02, "dotted": 0.02, "chinese": 
 _FW = str.maketrans("0123456789", "０１２３４５６７８９")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _REF = pd.Timestamp("2023-12-31")
-
-
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Split ``total`` into whole numbers proportional to ``weights`` (Hamilton's method).
-
-    Parameters
-    ----------
-    total : int
-        Non-negative whole number to split.
-    weights : array-like
-        Non-negative weights.
-
-    Returns
-    -------
-    numpy.ndarray
-        Integers summing to ``total``; ties go to the earlier position.
-
-    Raises
-    ------
-    ValueError
-        If ``total`` is negative, or positive while all weights are zero.
-    """
-    w = np.asarray(weights, dtype=float)
-    if total < 0 or (w < 0).any():
-        raise ValueError(f"largest_remainder: total {total} and weights must be non-negative")
-    if total == 0:
-        return np.zeros(len(w), dtype=int)
-    if w.sum() == 0:
-        raise ValueError(f"largest_remainder: cannot split {total} over all-zero weights")
-    quota = total * w / w.sum()
-    base = np.floor(quota).astype(int)
-    rest = int(total - base.sum())
-    order = np.lexsort((np.arange(len(w)), -(quota - base)))
-    base[order[:rest]] += 1
-    return base
 
 
 def street_figures(task: pd.DataFrame) -> pd.DataFrame:
