@@ -69,3 +69,12 @@ def test_provenance_marks_synthetic(cleaned):
     log = (folder / "cleaning_log.md").read_text(encoding="utf-8")
     assert "示例数据" in log
     assert "405,026" in log and "427,715" in log  # the 20-59 total that does not add up
+
+
+def test_census_unit_without_code_is_reported(cleaned):
+    folder, _ = cleaned
+    f = pd.read_csv(folder / "findings.csv")
+    row = f[f["kind"] == "missing_code"]
+    assert len(row) == 1 and "温州经济技术开发区" in row["message"].iloc[0]
+    rep = pd.read_parquet(folder / "census_reported.parquet")
+    assert "温州经济技术开发区" in set(rep["unit_id"]) and len(rep) == 103

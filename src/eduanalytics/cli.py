@@ -28,7 +28,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     res = run_clean(cfg, as_of=args.as_of, out_dir=args.out)
     s = res.summary
     print(s.to_string(index=False))
-    mism = res.findings[res.findings["kind"].isin(["total_mismatch", "sources_disagree"])]
+    mism = res.findings[~res.findings["kind"].isin(["total_matches", "sources_agree"])]
     print(f"\n{int(s['rows_in'].sum())} rows in, {int(s['rows_clean'].sum())} clean, "
           f"{int(s['rows_rejected'].sum())} rejected, {int(s['rows_total'].sum())} totals rows; "
           f"{len(mism)} reconciliation finding(s). Log: {res.out_dir / 'cleaning_log.md'}")

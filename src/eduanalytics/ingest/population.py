@@ -163,12 +163,12 @@ def ingest_county_census(path: str | Path, config: RegionConfig) -> StepResult:
                          "difference": float(diff.sum()),
                          "message": f"{int(diff.eq(0).sum())} of {len(conv)} rows: edu6p_sum equals "
                                     "the sum of the attainment columns"})
-    for i in conv.index[conv["code"].astype("string").str.strip().fillna("").eq("")]:
+    for i in conv.index[pd.to_numeric(conv["code"], errors="coerce").isna()]:  # "NA" as printed
         findings.append({"step": step, "file": str(path), "row": int(raw.loc[i, "_row"]),
                          "column": "code", "kind": "missing_code", "published": float("nan"),
                          "computed": float("nan"), "difference": float("nan"),
                          "message": f"{conv.loc[i, 'county']} ({conv.loc[i, 'city']}) has no division "
-                                    "code in the published table; identified by its name"})
+                                    f"code (printed {conv.loc[i, 'code']!r}); identified by its name"})
     res = StepResult(step=step, files=[path],
                      tables={"population": population, "census_reported": reported},
                      rows_in=len(raw), rows_clean=int((~bad).sum()), rejected=rej,
