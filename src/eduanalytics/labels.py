@@ -173,6 +173,16 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Column names whose meaning differs from the same id as a value (a status "enrolled"
+#: vs a column counting the enrolled).
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "enrolled": ("已报名(不含退学)", "Enrolled (excl. withdrawn)"),
+    "completed": ("已结业", "Completed"),
+    "withdrawn": ("退学人数", "Withdrawn"),
+    "online": ("线上学习人数", "Online"),
+}
+
+
 def label(key: str, lang: str = "zh") -> str:
     """Display label of an id.
 
@@ -203,7 +213,9 @@ def labels_for(keys: Iterable[str], lang: str = "zh") -> list[str]:
 
 def relabel_columns(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Return a copy of ``df`` with column ids replaced by display labels."""
-    return df.rename(columns={c: label(str(c), lang) for c in df.columns})
+    idx = 0 if lang == "zh" else 1
+    return df.rename(columns={c: COLUMN_LABELS[c][idx] if c in COLUMN_LABELS else label(str(c), lang)
+                              for c in df.columns})
 
 
 def relabel_values(values: pd.Series, lang: str = "zh") -> pd.Series:
