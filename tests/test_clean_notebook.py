@@ -78,3 +78,11 @@ def test_census_unit_without_code_is_reported(cleaned):
     assert len(row) == 1 and "温州经济技术开发区" in row["message"].iloc[0]
     rep = pd.read_parquet(folder / "census_reported.parquet")
     assert "温州经济技术开发区" in set(rep["unit_id"]) and len(rep) == 103
+
+
+def test_processed_tables_follow_the_contract(cleaned):
+    from eduanalytics.tables import COLUMNS
+
+    folder, _ = cleaned
+    for name, cols in COLUMNS.items():
+        assert sorted(pd.read_parquet(folder / f"{name}.parquet").columns) == sorted(cols), name

@@ -11,7 +11,11 @@ Columns (English snake_case; display labels live in :mod:`eduanalytics.labels`):
 ``population``
     unit_id, source (census/survey/...), year, age_min, age_max (<NA> = open-ended, "6+"),
     sex (male/female/total), attainment (ordered level id; <NA> = all levels together),
-    count (int >= 0).  County census rows use the 6-digit division code as unit_id.
+    count (int >= 0), synthetic (bool): the region's own units (streets/towns).
+``census_county``
+    The same columns for the county census extract (unit_id = the 6-digit division code,
+    or the unit's name where the table prints none): 6+ rows by attainment and the
+    published age groups (attainment <NA>).
 ``bases``
     year, unit_id, base (resident / age_20_59 / low_attainment_20_59), count, source.
     The population figures a published task table carries per unit (allocation bases).
@@ -35,7 +39,7 @@ Columns (English snake_case; display labels live in :mod:`eduanalytics.labels`):
     education targets stated in a plan's text (seed 003).
 ``census_reported``
     unit_id, name, city, year, population ("6+"), mys_reported, mys_male, mys_female,
-    illiterate_15p, illiteracy_rate_15p_pct: figures the census yearbook publishes, kept
+    illiterate_15p, illiteracy_rate_15p_pct, pop_total: figures the census yearbook publishes, kept
     to check the package's own computations against.
 """
 
@@ -43,7 +47,10 @@ from __future__ import annotations
 
 COLUMNS: dict[str, list[str]] = {
     "units": ["unit_id", "name", "kind", "aliases"],
-    "population": ["unit_id", "source", "year", "age_min", "age_max", "sex", "attainment", "count"],
+    "population": ["unit_id", "source", "year", "age_min", "age_max", "sex", "attainment", "count",
+                   "synthetic"],
+    "census_county": ["unit_id", "source", "year", "age_min", "age_max", "sex", "attainment",
+                      "count", "synthetic"],
     "bases": ["year", "unit_id", "base", "count", "source"],
     "targets": ["year", "unit_id", "programme", "target", "measure"],
     "enrolments": [
@@ -56,7 +63,8 @@ COLUMNS: dict[str, list[str]] = {
     "ce_targets": ["region", "year", "indicator", "indicator_name", "target_value", "unit",
                    "raw_value"],
     "census_reported": ["unit_id", "name", "city", "year", "population", "mys_reported",
-                        "mys_male", "mys_female", "illiterate_15p", "illiteracy_rate_15p_pct"],
+                        "mys_male", "mys_female", "illiterate_15p", "illiteracy_rate_15p_pct",
+                        "pop_total"],
 }
 
 PROGRAMMES: tuple[str, ...] = ("secondary_upgrade", "tertiary_upgrade", "vocational_training")
