@@ -15,11 +15,11 @@ import pandas as pd
 from stdnum.cn import ric
 
 from eduanalytics.config import load_config
+from eduanalytics.ingest.readers import read_xlsx_table
 from eduanalytics.normalise.dates import normalise_dates
 from eduanalytics.normalise.idnumber import parse_id_numbers
 from eduanalytics.normalise.units import normalise_unit_names
 from eduanalytics.privacy import learner_key
-from eduanalytics.readers import read_xlsx_table
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import nbformat
 import papermill as pm
 
 from eduanalytics.config import load_config, notebooks_dir
-from eduanalytics.report import find_notebooks, run_report
+from eduanalytics.report.build import find_notebooks, run_report
 
 
 def floor(n: int, cwd: Path) -> float:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def report(tmp_path_factory):
     from eduanalytics.config import load_config
-    from eduanalytics.report import run_report
+    from eduanalytics.report.build import run_report
 
     cfg = load_config(ROOT / "config/luqiao.yaml", 2023, root=ROOT)
     out = tmp_path_factory.mktemp("reports") / "luqiao" / "2023"

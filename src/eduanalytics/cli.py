@@ -22,7 +22,7 @@ def _config(args: argparse.Namespace):
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Run the cleaning step and print the reconciliation summary."""
-    from eduanalytics.pipeline import run_clean
+    from eduanalytics.ingest.pipeline import run_clean
 
     cfg = _config(args)
     res = run_clean(cfg, as_of=args.as_of, out_dir=args.out)
@@ -37,7 +37,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate the synthetic example inputs."""
-    from eduanalytics.synthetic import generate_example
+    from eduanalytics.example.generate import generate_example
 
     cfg = _config(args)
     out = generate_example(cfg, out_dir=Path(args.out) if args.out else None, seed=args.seed)
@@ -48,7 +48,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run the notebooks through papermill and assemble the report."""
-    from eduanalytics.report import run_report
+    from eduanalytics.report.build import run_report
 
     cfg = _config(args)
     nbs = args.notebooks.split(",") if args.notebooks else None
@@ -60,7 +60,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_charts(args: argparse.Namespace) -> int:
     """Export the briefing charts only."""
-    from eduanalytics.briefing import export_briefing_charts
+    from eduanalytics.report.briefing import export_briefing_charts
 
     cfg = _config(args)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())

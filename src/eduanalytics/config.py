@@ -21,12 +21,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from eduanalytics.errors import ConfigError
+
 #: Environment variable that overrides the project root (the folder holding data/, config/).
 ROOT_ENV = "EDUANALYTICS_HOME"
-
-
-class ConfigError(ValueError):
-    """A region config is missing something or holds a value that cannot be used."""
 
 
 def project_root() -> Path:
@@ -74,6 +72,59 @@ def notebooks_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "notebooks"
 
 
+#: Inputs a region config may name under ``inputs:``; only ``task_table`` is required.
+INPUT_KINDS = ("task_table", "task_table_copy", "register", "census_streets", "survey",
+               "census_county", "plan_indicators", "ce_targets")
+#: Keys an ``inputs.<kind>`` entry may hold (see docs/region_config.md).
+INPUT_KEYS = {"path", "synthetic", "sheet", "sheets", "header_rows", "header_join", "fields",
+              "values", "populations", "targets", "programme_from", "school_field", "form",
+              "year", "age", "levels", "columns", "code", "region", "encoding", "table"}
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How one raw input maps onto its tidy table (the ``inputs.<kind>`` entry).
+
+    Layout words follow the Frictionless Table Dialect (``sheet``, ``headerRows`` as
+    ``header_rows``, ``headerJoin`` as ``header_join``). See ``docs/region_config.md``.
+
+    Attributes
+    ----------
+    kind : str
+        Which input this is (one of :data:`INPUT_KINDS`).
+    path : Path
+        The file (or folder, for a partitioned Parquet register), resolved.
+    synthetic : bool
+        Generated example data (labelled 示例数据 wherever it is shown).
+    options : dict
+        Every other key of the entry, as written (``sheet``, ``sheets``, ``header_rows``,
+        ``fields``, ``values``, ``populations``, ``targets``, ``programme_from``,
+        ``school_field``, ``form``, ``year``, ``age``, ``levels``, ``columns``, ``code``,
+        ``region``, ``encoding``, ``table``).
+    """
+
+    kind: str
+    path: Path
+    synthetic: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """An option of this input (``None``/default when not set)."""
+        return self.options.get(key, default)
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        """Template field -> extra header texts accepted (added to the built-in aliases)."""
+        return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])]
+                for k, v in (self.options.get("fields") or {}).items()}
+
+    @property
+    def values(self) -> dict[str, dict[str, str]]:
+        """Field -> {raw text: canonical id}, extending the built-in value maps."""
+        return {str(k): {str(a): str(b) for a, b in (v or {}).items()}
+                for k, v in (self.options.get("values") or {}).items()}
+
+
 @dataclass(frozen=True)
 class RegionConfig:
     """A region config resolved against the project root.
@@ -117,6 +168,53 @@ class RegionConfig:
         """``reports/<region>/<year>``."""
         return reports_dir(self.region, self.year, self.root)
 
+    def resolve_path(self, value: str) -> Path:
+        """Resolve a path written in the config (``@raw/`` prefix, absolute, or relative to
+        ``data/raw/<region>/<year>``)."""
+        value = str(value)
+        if value.startswith("@raw/"):
+            return raw_dir(self.root) / value[len("@raw/") :]
+        p = Path(value)
+        return p if p.is_absolute() else self.raw_dir / p
+
+    def input(self, kind: str, required: bool = False) -> InputSpec | None:
+        """The mapping of one raw input (``inputs.<kind>``), or None when not configured.
+
+        Parameters
+        ----------
+        kind : str
+            One of :data:`INPUT_KINDS`.
+        required : bool
+            Raise :class:`ConfigError` when the entry is absent.
+
+        Returns
+        -------
+        InputSpec or None
+        """
+        if kind not in INPUT_KINDS:
+            raise ConfigError(f"unknown input {kind!r}", file=self.path, key=f"inputs.{kind}",
+                              allowed=", ".join(INPUT_KINDS))
+        entry = (self.data.get("inputs") or {}).get(kind)
+        if entry is None:
+            if required:
+                raise ConfigError("is not set", file=self.path, key=f"inputs.{kind}.path")
+            return None
+        if isinstance(entry, str):
+            entry = {"path": entry}
+        if not isinstance(entry, dict) or "path" not in entry:
+            raise ConfigError("needs a path", file=self.path, key=f"inputs.{kind}.path")
+        unknown = sorted(set(entry) - INPUT_KEYS)
+        if unknown:
+            raise ConfigError(f"unknown key(s) {unknown}", file=self.path, key=f"inputs.{kind}",
+                              allowed=", ".join(sorted(INPUT_KEYS)))
+        opts = {k: v for k, v in entry.items() if k not in ("path", "synthetic")}
+        return InputSpec(kind=kind, path=self.resolve_path(entry["path"]),
+                         synthetic=bool(entry.get("synthetic", False)), options=opts)
+
+    def inputs(self) -> dict[str, InputSpec]:
+        """Every configured input, by kind."""
+        return {k: spec for k in INPUT_KINDS if (spec := self.input(k)) is not None}
+
     def file(self, key: str, required: bool = True) -> Path | None:
         """Resolve the path of a ``files:`` entry.
 
@@ -131,16 +229,9 @@ class RegionConfig:
         -------
         Path or None
         """
-        files = self.data.get("files") or {}
-        if key not in files:
-            if required:
-                raise ConfigError(f"{self.path}: files.{key} is not set")
-            return None
-        value = str(files[key])
-        if value.startswith("@raw/"):
-            return raw_dir(self.root) / value[len("@raw/") :]
-        p = Path(value)
-        return p if p.is_absolute() else self.raw_dir / p
+        kind = _OLD_FILE_KEYS.get(key, key)
+        spec = self.input(kind, required=required)
+        return None if spec is None else spec.path
 
     # -- sections --------------------------------------------------------------
     def units(self) -> pd.DataFrame:
@@ -168,15 +259,63 @@ class RegionConfig:
             raise ConfigError(f"{self.path}: no programmes listed")
         return dict(progs)
 
+    # -- region words (never written into src/ or notebooks/) -------------------
+    @property
+    def level_word(self) -> str:
+        """The region's level: ``区``, ``县`` or ``市`` (``level_word``; default from the
+        last character of ``name``)."""
+        word = str(self.data.get("level_word") or self.name[-1:])
+        if word not in ("区", "县", "市", "旗"):
+            raise ConfigError(f"{word!r} is not a level word", file=self.path, key="level_word",
+                              allowed="区, 县, 市, 旗")
+        return word
+
+    @property
+    def whole_word(self) -> str:
+        """``全区`` / ``全县`` / ``全市``: the label of the region's total row."""
+        return "全" + self.level_word
+
+    @property
+    def notice(self) -> dict[str, str]:
+        """The task-table notice (``number``, ``title``, ``issuer``, ``date``); empty when
+        the config names none."""
+        raw = self.data.get("notice") or {}
+        if not isinstance(raw, dict):
+            raise ConfigError("must be a mapping", file=self.path, key="notice",
+                              allowed="number, title, issuer, date")
+        return {k: str(v) for k, v in raw.items() if v is not None}
+
+    @property
+    def target_year(self) -> int:
+        """Year of the schooling target (``target_year``; default year + 4)."""
+        return int(self.data.get("target_year") or self.year + 4)
+
+    @property
+    def target_mean_years(self) -> float | None:
+        """Target mean years of schooling of the working-age population, if the plan sets one."""
+        v = self.data.get("target_mean_years")
+        return None if v is None else float(v)
+
+    @property
+    def census_code(self) -> str | None:
+        """Division code of the region's row in the county census table."""
+        spec = self.input("census_county")
+        code = (spec.get("code") if spec else None) or self.data.get("census_code")
+        return None if code is None else str(code)
+
     def years_of_schooling(self) -> dict[str, float]:
         """Years credited per attainment level (defaults to the yearbook convention)."""
-        from eduanalytics.attainment import DEFAULT_YEARS
+        from eduanalytics.tables.attainment import DEFAULT_YEARS
 
         return {**DEFAULT_YEARS, **(self.data.get("years_of_schooling") or {})}
 
     def get(self, key: str, default: Any = None) -> Any:
         """A top-level config value."""
         return self.data.get(key, default)
+
+
+#: Names the first release used under ``files:`` -> input kinds.
+_OLD_FILE_KEYS = {"task_table_docx": "task_table_copy", "continuing_education_targets": "ce_targets"}
 
 
 def load_config(

@@ -15,8 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from eduanalytics.charts.theme import COLOURS, PALETTE, SIZES, themed
-from eduanalytics.checks import require
 from eduanalytics.labels import label
+from eduanalytics.tables.checks import require
 
 
 def _names(ids: pd.Series, names: Mapping[str, str] | None, lang: str) -> list[str]:
@@ -61,7 +61,7 @@ def target_completion(gaps: pd.DataFrame, programme: str, names: Mapping[str, st
                       synthetic: bool = False, size="half_a4") -> Figure:
     """Percent complete by unit (bars) against the target (the 100 % marker).
 
-    ``gaps``: :func:`eduanalytics.target_gaps.target_gaps` output (unit_id, programme,
+    ``gaps``: :func:`eduanalytics.indicators.target_gaps.target_gaps` output (unit_id, programme,
     target, achieved, pct_complete); the district total row is drawn last, darker.
     """
     require(gaps, ["unit_id", "programme", "target", "achieved", "pct_complete"], "gaps")
@@ -188,7 +188,7 @@ def schooling_paths(paths: pd.DataFrame, target: float | None = None, target_yea
                     synthetic: bool = False, size="slide", decomposition_scenario: str = "plan") -> Figure:
     """Scenario paths of the mean with the target line, and the decomposition of the change.
 
-    ``paths``: :func:`eduanalytics.projection.scenarios` output.
+    ``paths``: :func:`eduanalytics.indicators.projection.scenarios` output.
     """
     require(paths, ["scenario", "year", "mean_years", "cohort_replacement", "programmes"], "paths")
     with themed(lang):
@@ -220,7 +220,7 @@ def schooling_paths(paths: pd.DataFrame, target: float | None = None, target_yea
 def attainment_pyramid(population: pd.DataFrame, lang: str = "zh", source: str | None = None,
                        as_of: str | None = None, synthetic: bool = False, size="half_a4") -> Figure:
     """Population pyramid by age band (males left, females right), stacked by attainment."""
-    from eduanalytics.attainment import LEVELS
+    from eduanalytics.tables.attainment import LEVELS
 
     require(population, ["age_min", "age_max", "sex", "attainment", "count"], "population")
     p = population[population["attainment"].notna() & population["sex"].isin(["male", "female"])]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from eduanalytics.errors import IngestError
+
 #: Columns of the rejected-rows table.
 REJECT_COLUMNS = ["step", "file", "row", "column", "value", "reason", "original"]
 #: Columns of the changes table.
@@ -22,14 +24,6 @@ CHANGE_COLUMNS = ["step", "column", "change", "n"]
 #: Columns of the findings table.
 FINDING_COLUMNS = ["step", "file", "row", "column", "kind", "published", "computed", "difference",
                    "message"]
-
-
-class IngestError(ValueError):
-    """An input file cannot be used at all (missing column, unreadable file).
-
-    The message names the file, the row (when there is one), the column and what was
-    expected.
-    """
 
 
 @dataclass

@@ -18,12 +18,12 @@ from eduanalytics.ingest.core import (
     rejections,
     require_columns,
 )
+from eduanalytics.ingest.readers import read_table_file
 from eduanalytics.ingest.templates import aliases, required
 from eduanalytics.normalise.numbers import normalise_numbers
 from eduanalytics.normalise.percent import normalise_percent
 from eduanalytics.normalise.text import clean_text
-from eduanalytics.readers import read_table_file
-from eduanalytics.schemas import validate
+from eduanalytics.tables.schemas import validate
 
 #: Keyword in a (cleaned) indicator name -> indicator id. First match wins.
 INDICATOR_IDS: list[tuple[str, str]] = [

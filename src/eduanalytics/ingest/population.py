@@ -18,13 +18,13 @@ from eduanalytics.ingest.core import (
     rejections,
     require_columns,
 )
+from eduanalytics.ingest.readers import read_table_file
 from eduanalytics.ingest.register import map_values
 from eduanalytics.ingest.templates import TEMPLATES, aliases, required
 from eduanalytics.normalise.attainment_labels import normalise_attainment
 from eduanalytics.normalise.numbers import normalise_numbers
 from eduanalytics.normalise.units import normalise_unit_names
-from eduanalytics.readers import read_table_file
-from eduanalytics.schemas import validate
+from eduanalytics.tables.schemas import validate
 
 SEX_VALUES = {"男": "male", "女": "female", "合计": "total", "总计": "total", "男女合计": "total",
               "male": "male", "female": "female", "total": "total"}
@@ -126,7 +126,7 @@ def ingest_county_census(path: str | Path, config: RegionConfig) -> StepResult:
     Every county's ``edu6p_sum`` is compared with the sum of its attainment columns; each
     disagreement is a finding with both numbers.
     """
-    from eduanalytics.census_table import census_wide_to_tidy
+    from eduanalytics.ingest.census import census_wide_to_tidy
 
     path = Path(path)
     step = "census_county"

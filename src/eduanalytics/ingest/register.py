@@ -22,6 +22,7 @@ from eduanalytics.ingest.core import (
     rejections,
     require_columns,
 )
+from eduanalytics.ingest.readers import read_xlsx_table
 from eduanalytics.ingest.templates import TEMPLATES, aliases, required
 from eduanalytics.normalise.attainment_labels import normalise_attainment
 from eduanalytics.normalise.dates import normalise_dates
@@ -29,8 +30,7 @@ from eduanalytics.normalise.idnumber import parse_id_numbers
 from eduanalytics.normalise.text import clean_text
 from eduanalytics.normalise.units import normalise_unit_names
 from eduanalytics.privacy import get_salt, learner_key, mask_id
-from eduanalytics.readers import read_xlsx_table
-from eduanalytics.schemas import validate
+from eduanalytics.tables.schemas import validate
 
 PROGRAMME_VALUES = {
     "初高中学历提升": "secondary_upgrade", "初高中": "secondary_upgrade",

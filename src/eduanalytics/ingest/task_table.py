@@ -24,12 +24,12 @@ from eduanalytics.ingest.core import (
     rejections,
     require_columns,
 )
+from eduanalytics.ingest.readers import read_table_file
 from eduanalytics.ingest.templates import TEMPLATES, aliases, required
 from eduanalytics.normalise.numbers import normalise_numbers
 from eduanalytics.normalise.units import is_total_label, normalise_unit_names
-from eduanalytics.readers import read_table_file
-from eduanalytics.schemas import validate
-from eduanalytics.tables import BASES, PROGRAMMES
+from eduanalytics.tables.columns import BASES, PROGRAMMES
+from eduanalytics.tables.schemas import validate
 
 _HEADER = {c.name: c.headers[0] for c in TEMPLATES["task_table"]}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from eduanalytics.attainment import LEVELS
 from eduanalytics.normalise.text import clean_text
+from eduanalytics.tables.attainment import LEVELS
 
 #: Cleaned label -> level id. 本科及以上 maps to bachelor: every tertiary level counts 16
 #: years, so the census's merged column needs no split for mean years.
@@ -28,7 +28,7 @@ ATTAINMENT_LABELS: dict[str, str] = {
 
 
 def normalise_attainment(s: pd.Series) -> pd.DataFrame:
-    """Map attainment labels to level ids (:data:`eduanalytics.attainment.LEVELS`).
+    """Map attainment labels to level ids (:data:`eduanalytics.tables.attainment.LEVELS`).
 
     Returns
     -------

@@ -1,0 +1,152 @@
+"""Declared schemas of the tidy tables (pandera), validated lazily: all failures at once.
+
+:func:`validate` never raises for bad rows: it splits a table into the rows that pass and
+one record per failure (row index, column, check, value) so ingest can quarantine them
+with a reason. A schema-level failure (a missing column, a wrong dtype that cannot be
+coerced) is a programming or file error and raises.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from eduanalytics.tables.attainment import LEVELS
+from eduanalytics.tables.columns import BASES, FAIL_REASONS, MODES, PROGRAMMES, SEXES, STATUSES
+
+_nonneg = pa.Check.ge(0, error="count must be >= 0")
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "population": pa.DataFrameSchema(
+        {
+            "unit_id": pa.Column(str, nullable=False),
+            "source": pa.Column(str, pa.Check.isin(["census", "survey"])),
+            "year": pa.Column("Int64", pa.Check.in_range(1950, 2100)),
+            "age_min": pa.Column("Int64", pa.Check.in_range(0, 120)),
+            "age_max": pa.Column("Int64", pa.Check.in_range(0, 120), nullable=True),
+            "sex": pa.Column(str, pa.Check.isin(list(SEXES))),
+            "attainment": pa.Column(str, pa.Check.isin(list(LEVELS)), nullable=True),
+            "count": pa.Column("Int64", _nonneg),
+        },
+        checks=[pa.Check(lambda d: d["age_max"].isna() | (d["age_max"] >= d["age_min"]),
+                         error="age_max must be >= age_min")],
+        coerce=True,
+    ),
+    "bases": pa.DataFrameSchema(
+        {
+            "year": pa.Column("Int64"),
+            "unit_id": pa.Column(str),
+            "base": pa.Column(str, pa.Check.isin(list(BASES))),
+            "count": pa.Column("Int64", _nonneg),
+            "source": pa.Column(str),
+        },
+        coerce=True,
+    ),
+    "targets": pa.DataFrameSchema(
+        {
+            "year": pa.Column("Int64"),
+            "unit_id": pa.Column(str),
+            "programme": pa.Column(str, pa.Check.isin(list(PROGRAMMES))),
+            "target": pa.Column("Int64", pa.Check.ge(0, error="target must be >= 0")),
+            "measure": pa.Column(str, pa.Check.isin(["persons", "person_times"])),
+        },
+        coerce=True,
+    ),
+    "enrolments": pa.DataFrameSchema(
+        {
+            "learner_key": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
+            "unit_id": pa.Column(str),
+            "programme": pa.Column(str, pa.Check.isin(list(PROGRAMMES))),
+            "level_from": pa.Column(str, pa.Check.isin(list(LEVELS)), nullable=True),
+            "level_to": pa.Column(str, pa.Check.isin(list(LEVELS)), nullable=True),
+            "batch": pa.Column(str, nullable=True),
+            "enrol_date": pa.Column("datetime64[ns]"),
+            "status": pa.Column(str, pa.Check.isin(list(STATUSES))),
+            "completed_date": pa.Column("datetime64[ns]", nullable=True),
+            "registered": pa.Column("boolean", nullable=True),
+            "register_fail_reason": pa.Column(str, pa.Check.isin(list(FAIL_REASONS)),
+                                              nullable=True),
+            "mode": pa.Column(str, pa.Check.isin(list(MODES)), nullable=True),
+            "sex": pa.Column(str, pa.Check.isin(["male", "female"])),
+            "birth_date": pa.Column("datetime64[ns]"),
+            "age": pa.Column("Int64", pa.Check.in_range(0, 120)),
+            "synthetic": pa.Column(bool),
+        },
+        checks=[
+            pa.Check(lambda d: d["completed_date"].isna() | (d["completed_date"] >= d["enrol_date"]),
+                     error="completed_date must not be before enrol_date"),
+        ],
+        coerce=True,
+    ),
+    "plan_indicators": pa.DataFrameSchema(
+        {
+            "region": pa.Column(str),
+            "indicator": pa.Column(str),
+            "indicator_name": pa.Column(str),
+            "year": pa.Column("Int64"),
+            "target_value": pa.Column(float, nullable=False),
+            "unit": pa.Column(str, pa.Check.isin(["percent", "years", "count"])),
+            "raw_value": pa.Column(str),
+        },
+        checks=[pa.Check(lambda d: (d["unit"] != "percent") | d["target_value"].between(0, 100),
+                         error="a percentage must lie between 0 and 100")],
+        coerce=True,
+    ),
+    "ce_targets": pa.DataFrameSchema(
+        {
+            "region": pa.Column(str),
+            "year": pa.Column("Int64"),
+            "indicator": pa.Column(str),
+            "indicator_name": pa.Column(str),
+            "target_value": pa.Column(float, pa.Check.ge(0)),
+            "unit": pa.Column(str, pa.Check.isin(["percent", "persons", "person_times"])),
+            "raw_value": pa.Column(str),
+        },
+        coerce=True,
+    ),
+}
+
+
+def validate(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate a tidy table lazily and split it into passing rows and failures.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table; its index identifies rows (keep it aligned with the source rows).
+    name : str
+        Schema name (a key of :data:`SCHEMAS`).
+
+    Returns
+    -------
+    clean : DataFrame
+        Rows with no failure, coerced to the schema's dtypes.
+    failures : DataFrame
+        Columns ``index``, ``column``, ``check``, ``value``: one record per failed cell
+        (``column`` is ``"<row>"`` for a check across columns).
+    """
+    schema = SCHEMAS[name]
+    try:
+        out = schema.validate(df, lazy=True)
+        return out, pd.DataFrame(columns=["index", "column", "check", "value"])
+    except SchemaErrors as exc:
+        fc = exc.failure_cases
+        row_level = fc["index"].notna()
+        schema_level = fc.loc[~row_level]
+        if len(schema_level):
+            raise ValueError(
+                f"table {name!r} does not match its schema: "
+                + "; ".join(f"{r.column}: {r.check}" for r in schema_level.itertuples())
+            ) from exc
+        failures = pd.DataFrame(
+            {
+                "index": fc["index"].to_numpy(),
+                "column": fc["column"].fillna("<row>").astype(str).to_numpy(),
+                "check": fc["check"].astype(str).to_numpy(),
+                "value": fc["failure_case"].astype(str).to_numpy(),
+            }
+        )
+        bad = set(failures["index"].tolist())
+        keep = df.loc[~df.index.isin(list(bad))]
+        return schema.validate(keep, lazy=False), failures

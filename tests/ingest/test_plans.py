@@ -1,0 +1,68 @@
+"""Ingest: the seed-000 task table from CSV and DOCX, bad input quarantined, rows reconcile.
+
+Hand-worked figures (seed 000, 各单位民生实事任务分解):
+- 初高中学历提升: streets 106+141+128+100+88+104+69+73+239+171 = 1219, + 区中职校 30 +
+  恒勃技工学校 70 = 1319 = the printed 合计.
+- 大专及以上: streets 26+35+32+25+21+25+17+18+59+42 = 300, + 自学考试 200 + 成人高校 1600
+  + 开放大学路桥学院 850 = 2950 = 合计.
+- 职业教育培训人次: 6800 + 500 = 7300 = 合计.
+- 常住人口: 54719+72705+66199+51925+45017+53357+35736+37520+123722+88034 = 628934 = 合计.
+- 20-59周岁人口: 37580+49449+47222+36482+29978+35470+23868+25416+82718+59532 = 427715,
+  but the 合计 prints 405026 (difference -22689).
+- 其中高中及以下: 32587+39637+34667+29119+25660+31936+21317+22890+73885+53614 = 365312,
+  but the 合计 prints 368047 (difference +2735).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from eduanalytics.ingest.plans import ingest_ce_targets, ingest_plan_indicators
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+PLAN_CSV = ROOT / "data/raw/dongtou/2023/plan/dongtou_2023_2027_plan_indicators.csv"
+
+
+CE_CSV = ROOT / "data/raw/dazhou/2014/dazhou_2014_continuing_education_targets.csv"
+
+
+def test_plan_indicators_mixed_formats(tmp_path):
+    res = ingest_plan_indicators(PLAN_CSV, region="温州市洞头区")
+    p = res.tables["plan_indicators"].set_index(["indicator", "year"])
+    # printed "79.8" (no % sign, a percent column) and "57%" both mean percent
+    assert p.loc[("quality_kindergarten_share", 2023), "target_value"] == pytest.approx(79.8)
+    assert p.loc[("public_kindergarten_coverage", 2023), "target_value"] == pytest.approx(57.0)
+    assert p.loc[("education_community_share", 2024), "target_value"] == pytest.approx(88.9)
+    assert p.loc[("school_life_expectancy", 2025), "unit"] == "years"
+    assert p.loc[("school_life_expectancy", 2023), "target_value"] == pytest.approx(15.15)
+    assert p.loc[("tertiary_gross_enrolment_ratio", 2027), "target_value"] == pytest.approx(72.5)
+    assert len(res.tables["plan_indicators"]) == 9 * 5
+
+
+def test_percentage_above_100_is_quarantined(tmp_path):
+    df = pd.read_csv(PLAN_CSV, dtype=str, keep_default_na=False)
+    df.loc[1, "2025"] = "163%"
+    bad = tmp_path / "plan.csv"
+    df.to_csv(bad, index=False)
+    res = ingest_plan_indicators(bad, region="x")
+    assert len(res.rejected) == 1
+    r = res.rejected.iloc[0]
+    assert r["row"] == 3 and "2025" in r["reason"] and "100" in r["reason"]
+    assert res.rows_in == res.rows_clean + res.rows_rejected
+    assert "public_kindergarten_coverage" not in set(res.tables["plan_indicators"]["indicator"])
+
+
+def test_ce_targets_traditional_text():
+    res = ingest_ce_targets(CE_CSV, region="达州市", year=2014)
+    t = res.tables["ce_targets"].set_index("indicator")
+    assert t.loc["community_education_participation", "target_value"] == 35
+    assert t.loc["community_education_participation", "unit"] == "percent"
+    assert t.loc["non_degree_certification", "target_value"] == 10000
+    assert t.loc["non_degree_education", "target_value"] == 1_000_000
+    assert t.loc["non_degree_education", "unit"] == "person_times"
+    assert "社区教育参与率" in t.loc["community_education_participation", "indicator_name"]

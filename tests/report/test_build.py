@@ -1,0 +1,152 @@
+"""The year-end report end to end on the bundled example, and its failure modes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from eduanalytics.config import load_config
+from eduanalytics.report.build import ReportError, run_report
+
+ROOT = Path(__file__).resolve().parents[2]
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_RE = re.compile(r"(?<![0-9.])[0-9]{17}[0-9Xx](?![0-9])")  # not the digits of a decimal
+
+
+def _valid_id(s: str) -> bool:
+    return "10X98765432"[sum(int(d) * w for d, w in zip(s[:17], W, strict=True)) % 11] == s[17].upper()
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return load_config(ROOT / "config/luqiao.yaml", 2023, root=ROOT)
+
+
+def test_report_folder_complete(report):
+    for name in ("report.html", "indicators.xlsx", "manifest.json"):
+        assert (report / name).exists(), name
+    assert len(list((report / "notebooks").glob("*.ipynb"))) == 6
+    charts = list((report / "charts").iterdir())
+    assert {p.suffix for p in charts} == {".png", ".svg", ".pdf"}
+    assert not list(report.parent.glob(".*partial*"))
+
+
+def test_html_reads_top_to_bottom(report):
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "台州市路桥区 2023年 学历提升工作年终报告" in html
+    assert "示例数据" in html
+    assert html.count("data:image/png") >= 9  # charts embedded, the file stands alone
+    assert "summary.load_tables" not in html and "publish(" not in html  # code hidden
+    assert "一、基本情况" in html and "三、问题短板" in html
+    assert not re.search(r'<script[^>]+src="https?://', html)
+
+
+def test_workbook_reopens_with_the_same_numbers(report):
+    gaps = pd.read_parquet(report / "tables/04_target_gaps.parquet")
+    sheet = pd.read_excel(report / "indicators.xlsx", sheet_name="04_target_gaps")
+    assert "目标" in sheet.columns and "完成率(%)" in sheet.columns
+    assert sheet["目标"].tolist() == gaps["target"].tolist()
+    assert sheet["完成率(%)"].round(6).tolist() == gaps["pct_complete"].round(6).tolist()
+    # district totals by hand from seed 000: 1319, 2950, 7300
+    tot = gaps[gaps["unit_id"] == "total"].set_index("programme")["target"].to_dict()
+    assert tot == {"secondary_upgrade": 1319, "tertiary_upgrade": 2950, "vocational_training": 7300}
+    xl = pd.ExcelFile(report / "indicators.xlsx")
+    assert xl.sheet_names[0] == "说明" and len(xl.sheet_names) == 1 + len(list((report / "tables").glob("*.parquet")))
+
+
+def test_manifest_hashes_match_inputs(report, cfg):
+    man = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert man["parameters"]["as_of"] == "2023-12-31" and man["parameters"]["year"] == 2023
+    assert "data/raw/luqiao/2023/task_table/luqiao_2023_task_table.csv" in man["inputs"]
+    for rel, info in man["inputs"].items():
+        assert hashlib.sha256((ROOT / rel).read_bytes()).hexdigest() == info["sha256"], rel
+    assert man["synthetic_inputs"] is True
+    assert {n["notebook"] for n in man["notebooks"]} >= {"01_clean.ipynb", "06_year_end.ipynb"}
+    assert man["versions"]["pandas"]
+
+
+def test_no_id_number_or_name_under_reports(report):
+    for path in report.rglob("*"):
+        if not path.is_file() or path.suffix in (".png", ".pdf", ".xlsx"):
+            continue
+        if path.suffix == ".parquet":
+            text = pd.read_parquet(path).astype(str).to_csv()
+        else:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+        hits = [m for m in ID_RE.findall(text) if _valid_id(m)]
+        assert not hits, f"{path.name} holds ID-like numbers"
+    xl = pd.read_excel(report / "indicators.xlsx", sheet_name=None)
+    for df in xl.values():
+        assert not [m for m in ID_RE.findall(df.astype(str).to_csv()) if _valid_id(m)]
+
+
+def test_register_names_do_not_reach_the_report(report, cfg):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(cfg.file("register"), read_only=True)
+    ws = wb["学历提升"]
+    names = {r[1] for r in ws.iter_rows(min_row=4, max_row=60, values_only=True) if r[1]}
+    html = (report / "report.html").read_text(encoding="utf-8")
+    # two-character names can collide with ordinary words; check the longer ones
+    assert not [n for n in names if len(n) >= 3 and n in html]
+
+
+def _nb(path: Path, params: str, body: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, path)
+
+
+def test_broken_notebook_names_notebook_and_cell(cfg, tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    p = 'config = ""\nyear = 0\nas_of = ""\nprocessed_dir = ""\ncharts_dir = ""'
+    _nb(folder / "01_ok.ipynb", p, "x = 1")
+    _nb(folder / "02_broken.ipynb", p, "raise RuntimeError('deliberately broken')")
+    out = tmp_path / "reports" / "luqiao" / "2023"
+    with pytest.raises(ReportError) as exc:
+        run_report(cfg, out_dir=out, progress=False, notebook_folder=folder)
+    msg = str(exc.value)
+    assert "02_broken.ipynb" in msg and "cell" in msg and "deliberately broken" in msg
+    assert not out.exists()  # nothing that looks like a complete report
+    assert (out.parent / "2023.FAILED").exists()
+
+
+def test_notebook_without_required_parameters_is_refused(cfg, tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _nb(folder / "01_x.ipynb", 'config = ""\nyear = 0', "x = 1")
+    with pytest.raises(ReportError, match="as_of"):
+        run_report(cfg, out_dir=tmp_path / "r" / "2023", progress=False, notebook_folder=folder)
+
+
+def test_rerun_gives_the_same_tables(cfg, report, tmp_path):
+    again = run_report(cfg, as_of="2023-12-31", out_dir=tmp_path / "again" / "2023", progress=False,
+                       notebooks=["01", "04", "05"])
+    for name in ("04_target_gaps", "04_pacing", "05_census_survey"):
+        pd.testing.assert_frame_equal(pd.read_parquet(report / "tables" / f"{name}.parquet"),
+                                      pd.read_parquet(again / "tables" / f"{name}.parquet"))
+
+
+def test_year_over_year_uses_last_years_outputs(tmp_path):
+    from eduanalytics.catalog import previous_results
+    from eduanalytics.report.analyses import year_over_year
+
+    cfg = load_config(ROOT / "config/luqiao.yaml", 2023, root=tmp_path)
+    now = pd.DataFrame({"programme": ["secondary_upgrade"], "目标": [1319], "已报名": [1263],
+                        "已结业": [398], "完成率(%)": [95.8]})
+    assert previous_results(cfg) is None
+    assert "无2022年报告输出" in year_over_year(now, previous_results(cfg), 2023).iloc[0, 0]
+    prev = tmp_path / "reports/luqiao/2022/tables"
+    prev.mkdir(parents=True)
+    now.assign(目标=[1200], 已报名=[1100], 已结业=[300], **{"完成率(%)": [91.7]}).to_parquet(prev / "06_results.parquet")
+    yoy = year_over_year(now, previous_results(cfg), 2023).iloc[0]
+    assert yoy["目标_变化"] == 119 and yoy["已报名_变化"] == 163 and yoy["已结业_变化"] == 98
