@@ -19,6 +19,12 @@ Model (single years of age, stated assumptions):
    with no programmes) and programmes (the difference between the path with programmes
    and the path without).
 
+Many units at once: ``by="unit_id"`` projects every unit of a stacked table together, as
+numpy arrays of units x levels x single ages (the single-year matrix is built once per
+call); each unit's path is the one it gets alone. A table holding several units without
+``by`` raises :class:`~eduanalytics.errors.DataError` rather than pooling them: give the
+rows one ``unit_id`` to pool them on purpose.
+
 The result depends only on the counts, never on the order of the input rows.
 """
 
@@ -29,141 +35,111 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from eduanalytics.indicators.schooling import years_mapping
+from eduanalytics.errors import DataError
+from eduanalytics.indicators.projection_arrays import (
+    Base,
+    NotEnoughPeople,
+    moves_from_frame,
+    prepare,
+    run,
+)
 from eduanalytics.tables.attainment import LEVELS
-from eduanalytics.tables.checks import non_negative, require
 
-
-class NotEnoughPeople(ValueError):
-    """More completions were asked for than people hold the level they start from."""
+__all__ = ["NotEnoughPeople", "completions_from_programmes", "project", "scenarios",
+           "single_years"]
 
 
 def single_years(population: pd.DataFrame, age_min: int, age_max: int) -> pd.DataFrame:
-    """Age x level matrix of counts (floats), bands split evenly over their single years.
+    """Age x level matrix of counts (floats) of one unit, bands split evenly over their years.
 
     Rows with attainment <NA> are ignored; ages above ``age_max`` are dropped; an open band
-    starting at or below ``age_max`` raises (it cannot be split).
+    starting at or below ``age_max`` raises (it cannot be split). ``age_min`` is the
+    youngest age kept (default in :func:`project`: one below working age).
     """
-    require(population, ["age_min", "age_max", "attainment", "count"], "population")
-    non_negative(population, ["count"], "population")
-    p = population[population["attainment"].notna() & population["age_min"].le(age_max)]
-    if p["age_max"].isna().any():
-        raise ValueError(f"an open-ended age band starts at or below {age_max}; cannot split it")
-    bands = p[["age_min", "age_max"]].drop_duplicates().sort_values("age_min")
-    if (bands["age_min"].iloc[1:].to_numpy() <= bands["age_max"].iloc[:-1].to_numpy()).any():
-        raise ValueError("population age bands overlap")
-    width = (p["age_max"] - p["age_min"] + 1).astype(int)
-    rep = p.loc[p.index.repeat(width)].copy()
-    rep["age"] = rep["age_min"] + rep.groupby(level=0).cumcount()
-    rep["count"] = rep["count"].astype(float) / width.loc[rep.index]
-    m = rep.pivot_table(index="age", columns="attainment", values="count", aggfunc="sum",
-                        observed=True).fillna(0.0)
-    return m.reindex(columns=list(LEVELS), fill_value=0.0)
+    base = prepare(population, min(age_min, age_max), age_max, keep_ages=True)
+    ages = np.arange(base.lo, base.lo + base.arr.shape[2])
+    present = base.present[0]
+    m = pd.DataFrame(base.arr[0].T[present], index=pd.Index(ages[present], name="age"),
+                     columns=pd.Index(list(LEVELS), name="attainment"))
+    return m.loc[(m.index >= age_min) & (m.index <= age_max)]
 
 
-def _mean(mat: pd.DataFrame, years: dict[str, float]) -> tuple[float, float]:
-    yrs = pd.Series(years).reindex(mat.columns).fillna(0.0)
-    persons = float(mat.to_numpy().sum())
-    return float((mat * yrs).to_numpy().sum()) / persons, persons
-
-
-def _apply_completions(work: pd.DataFrame, moves: pd.DataFrame, year: int) -> None:
-    for r in moves[moves["year"] == year].itertuples(index=False):  # a few moves per year
-        n = float(r.count)
-        if n <= 0:
-            continue
-        have = work[r.level_from]
-        total = float(have.sum())
-        if n > total + 1e-9:
-            raise NotEnoughPeople(f"{year}: {n:.0f} completions from {r.level_from} but only "
-                                  f"{total:.0f} people of working age hold that level")
-        share = have / total
-        work[r.level_from] = have - n * share
-        work[r.level_to] = work[r.level_to] + n * share
+def _frame(base: Base, means: np.ndarray, persons: np.ndarray, years: range) -> pd.DataFrame:
+    n_units, n_years = means.shape
+    out = pd.DataFrame({
+        "year": np.tile(np.asarray(years, dtype=np.int64), n_units),
+        "persons": persons.ravel(), "mean_years": means.ravel(),
+        "entrants_mean_years": np.repeat(base.entrants_mean, n_years)})
+    if base.by is not None:
+        out.insert(0, base.by, np.repeat(np.asarray(base.units, dtype=object), n_years))
+        out[base.by] = out[base.by].astype(base.unit_dtype)
+    return out
 
 
 def project(population: pd.DataFrame, base_year: int, target_year: int, age_min: int = 20,
             age_max: int = 59, years: dict[str, float] | None = None,
             completions: pd.DataFrame | None = None, entrant_mix: pd.Series | None = None,
-            survival: pd.Series | None = None) -> pd.DataFrame:
+            survival: pd.Series | None = None, by: str | None = None) -> pd.DataFrame:
     """Project the mean years of schooling of ages ``age_min``-``age_max``.
 
     Parameters
     ----------
     population : DataFrame
-        Base-year ``population`` rows of one unit (sum several units first), any bands.
+        Base-year ``population`` rows, any bands: of one unit, or of several units with
+        ``by`` naming their column. Several units without ``by`` raise (give the rows one
+        unit_id to pool them on purpose).
     base_year, target_year : int
     age_min, age_max : int
         The working-age range.
     years : dict, optional
         Years per level.
     completions : DataFrame, optional
-        year, level_from, level_to, count: programme completions moving people up.
+        year, level_from, level_to, count: programme completions moving people up. With
+        ``by``, a ``by`` column gives each unit its own completions; without it every unit
+        gets the same.
     entrant_mix : Series, optional
-        Attainment shares of each entering cohort (sums to 1).
+        Attainment shares of each entering cohort (sums to 1), the same for every unit.
     survival : Series, optional
         Probability of surviving the year, by age.
+    by : str, optional
+        Column of ``population`` holding the unit (e.g. ``"unit_id"``): all units are
+        projected at once, vectorised over units.
 
     Returns
     -------
     DataFrame
-        year, persons, mean_years, entrants_mean_years (the mean of the cohort entering
-        that year).
+        (``by``,) year, persons, mean_years, entrants_mean_years (the mean of the cohort
+        entering that year).
+
+    Raises
+    ------
+    DataError
+        Bad inputs (see :mod:`eduanalytics.tables.checks`), stacked units without ``by``,
+        a unit with nobody of working age or nobody to take the entrants' mix from.
+    NotEnoughPeople
+        More completions than people holding the level they start from (names the unit).
     """
     if target_year < base_year:
-        raise ValueError(f"target year {target_year} is before the base year {base_year}")
-    mat = single_years(population, min(age_min - 1, int(population["age_min"].min())), age_max)
-    levels = list(mat.columns)
-    yrs = years_mapping(years, [lv for lv in levels if mat[lv].sum() > 0] +
-                        (list(completions["level_to"].unique()) if completions is not None else []))
-    for lv in levels:
-        yrs.setdefault(lv, 0.0)
-    ages = np.arange(age_min, age_max + 1)
-    work = mat.reindex(index=ages, fill_value=0.0)
-    young = mat.loc[mat.index < age_min].sum(axis=1)
-    if entrant_mix is None:
-        head = mat.loc[age_min: age_min + 4].sum()
-        entrant_mix = head / head.sum()
-    entrant_mix = pd.Series(entrant_mix, dtype=float).reindex(levels, fill_value=0.0)
-    if abs(entrant_mix.sum() - 1) > 1e-6:
-        raise ValueError(f"entrant attainment shares sum to {entrant_mix.sum():g}; expected 1")
-    if completions is not None:
-        require(completions, ["year", "level_from", "level_to", "count"], "completions")
-        non_negative(completions, ["count"], "completions")
-        unknown = set(completions["level_from"]) | set(completions["level_to"])
-        if unknown - set(levels):
-            raise ValueError(f"unknown level(s) {sorted(unknown - set(levels))}")
-        moves = completions.groupby(["year", "level_from", "level_to"], as_index=False)["count"].sum()
-    else:
-        moves = pd.DataFrame(columns=["year", "level_from", "level_to", "count"])
-    rows = []
-    m0, n0 = _mean(work, yrs)
-    rows.append({"year": base_year, "persons": n0, "mean_years": m0,
-                 "entrants_mean_years": float((entrant_mix * pd.Series(yrs).reindex(levels)).sum())})
-    first_entrant_size = float(work.loc[age_min].sum())
-    for step, year in enumerate(range(base_year + 1, target_year + 1), start=1):
-        aged = work.shift(1).fillna(0.0)  # age a-1 -> a; the oldest cohort leaves
-        size = float(young.get(age_min - step, first_entrant_size)) if len(young) else first_entrant_size
-        aged.loc[age_min] = entrant_mix.to_numpy() * size
-        if survival is not None:
-            surv = pd.Series(survival, dtype=float).reindex(ages).fillna(1.0)
-            aged = aged.mul(surv, axis=0)
-        work = aged
-        _apply_completions(work, moves, year)
-        m, n = _mean(work, yrs)
-        rows.append({"year": year, "persons": n, "mean_years": m,
-                     "entrants_mean_years": rows[0]["entrants_mean_years"]})
-    return pd.DataFrame(rows)
+        raise DataError(f"target year {target_year} is before the base year {base_year}",
+                        column="target_year", expected=f">= {base_year}", found=target_year)
+    base = prepare(population, age_min, age_max, years=years, entrant_mix=entrant_mix,
+                   survival=survival, by=by, completions=[completions])
+    moves = moves_from_frame(completions, base)
+    means, persons, _ = run(base, moves, base_year, target_year)
+    return _frame(base, means, persons, range(base_year, target_year + 1))
 
 
-def completions_from_programmes(per_year: dict[str, float], steps: dict[str, dict[str, str]],
-                                mix: dict[str, dict[str, float]], years: Sequence[int]) -> pd.DataFrame:
+def completions_from_programmes(per_year: dict[str, float | pd.Series],
+                                steps: dict[str, dict[str, str]],
+                                mix: dict[str, dict[str, float]], years: Sequence[int],
+                                by: str = "unit_id") -> pd.DataFrame:
     """Turn completions per programme and year into level moves.
 
     Parameters
     ----------
     per_year : dict
-        Programme -> completions per year.
+        Programme -> completions per year: a number (one unit), or a Series indexed by
+        unit (then the result has a ``by`` column, for :func:`project` with ``by``).
     steps : dict
         Programme -> {level_from: level_to} (the config's ``programmes.*.steps``).
     mix : dict
@@ -171,20 +147,42 @@ def completions_from_programmes(per_year: dict[str, float], steps: dict[str, dic
         ``level_from`` mix.
     years : sequence of int
         Years the completions happen.
+    by : str
+        Name of the unit column when ``per_year`` holds Series.
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) year, level_from, level_to, count.
     """
-    rows = []
+    per_unit = any(isinstance(n, pd.Series) for n in per_year.values())
+    years = list(years)
+    frames = []
     for prog, n in per_year.items():
         if prog not in steps:
-            raise ValueError(f"programme {prog!r} has no steps in the config")
+            raise DataError(f"programme {prog!r} has no steps in the config", column="programme",
+                            expected=f"one of {sorted(steps)}", found=prog)
         shares = mix.get(prog) or {}
         if abs(sum(shares.values()) - 1) > 1e-6:
-            raise ValueError(f"{prog}: level mix shares sum to {sum(shares.values()):g}; expected 1")
+            raise DataError(f"{prog}: level mix shares sum to {sum(shares.values()):g}; expected 1",
+                            column="level_from", expected="shares summing to 1",
+                            found=sum(shares.values()))
+        units = n if isinstance(n, pd.Series) else pd.Series([n])
         for lv, s in shares.items():
             if lv not in steps[prog]:
-                raise ValueError(f"{prog}: no step from level {lv!r} in the config")
-            rows += [{"year": y, "level_from": lv, "level_to": steps[prog][lv], "count": n * s}
-                     for y in years]
-    return pd.DataFrame(rows, columns=["year", "level_from", "level_to", "count"])
+                raise DataError(f"{prog}: no step from level {lv!r} in the config",
+                                column="level_from", expected=f"one of {sorted(steps[prog])}",
+                                found=lv)
+            f = pd.DataFrame({"year": np.tile(np.asarray(years, dtype=np.int64), len(units)),
+                              "level_from": lv, "level_to": steps[prog][lv],
+                              "count": np.repeat(units.to_numpy(dtype=float) * s, len(years))})
+            if per_unit:
+                f.insert(0, by, np.repeat(units.index.to_numpy(), len(years)))
+            frames.append(f)
+    cols = [*([by] if per_unit else []), "year", "level_from", "level_to", "count"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def scenarios(population: pd.DataFrame, base_year: int, target_year: int,
@@ -197,25 +195,42 @@ def scenarios(population: pd.DataFrame, base_year: int, target_year: int,
         Scenario name -> completions frame (``None`` = no programmes). A scenario named
         ``"none"`` is added when missing: it is the reference for the decomposition.
     **kw
-        Passed to :func:`project`.
+        Passed to :func:`project` (``by="unit_id"`` runs every unit at once; the
+        single-year matrix is built once for all scenarios).
 
     Returns
     -------
     DataFrame
-        scenario, year, persons, mean_years, entrants_mean_years, change (from the base
-        year), cohort_replacement (the no-programme path's change), programmes (the rest).
+        (``by``,) scenario, year, persons, mean_years, entrants_mean_years, change (from
+        the base year), cohort_replacement (the no-programme path's change), programmes
+        (the rest).
     """
+    if target_year < base_year:
+        raise DataError(f"target year {target_year} is before the base year {base_year}",
+                        column="target_year", expected=f">= {base_year}", found=target_year)
     plans = {"none": None, **plans}
-    paths = {name: project(population, base_year, target_year, completions=c, **kw)
-             for name, c in plans.items()}
-    ref = paths["none"].set_index("year")["mean_years"]
+    base = prepare(population, kw.get("age_min", 20), kw.get("age_max", 59),
+                   years=kw.get("years"), entrant_mix=kw.get("entrant_mix"),
+                   survival=kw.get("survival"), by=kw.get("by"), completions=list(plans.values()))
+    unknown = set(kw) - {"age_min", "age_max", "years", "entrant_mix", "survival", "by"}
+    if unknown:
+        raise DataError(f"unknown option(s) {sorted(unknown)} for the projection",
+                        expected="age_min, age_max, years, entrant_mix, survival, by",
+                        found=sorted(unknown))
+    span = range(base_year, target_year + 1)
+    ref_means = None
     out = []
-    for name, p in paths.items():
-        p = p.assign(scenario=name)
-        p["change"] = p["mean_years"] - p["mean_years"].iloc[0]
-        p["cohort_replacement"] = p["year"].map(ref) - ref.iloc[0]
+    for name, comp in plans.items():
+        means, persons, _ = run(base, moves_from_frame(comp, base), base_year, target_year)
+        if ref_means is None:
+            ref_means = means
+        p = _frame(base, means, persons, span)
+        p.insert(0, "scenario", name)
+        p["change"] = (means - means[:, :1]).ravel()
+        p["cohort_replacement"] = (ref_means - ref_means[:, :1]).ravel()
         p["programmes"] = p["change"] - p["cohort_replacement"]
         out.append(p)
-    cols = ["scenario", "year", "persons", "mean_years", "entrants_mean_years", "change",
+    lead = [base.by] if base.by is not None else []
+    cols = [*lead, "scenario", "year", "persons", "mean_years", "entrants_mean_years", "change",
             "cohort_replacement", "programmes"]
     return pd.concat(out, ignore_index=True)[cols]
