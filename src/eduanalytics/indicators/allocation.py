@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.checks import require
 
 
@@ -33,11 +34,14 @@ def hamilton_split(total: int, weights) -> np.ndarray:
     """
     w = np.asarray(weights, dtype=float)
     if total < 0 or int(total) != total or (w < 0).any() or np.isnan(w).any():
-        raise ValueError(f"total ({total}) must be a whole number >= 0 and weights >= 0")
+        raise DataError(f"total ({total}) must be a whole number >= 0 and weights >= 0",
+                        column="weights", expected="total a whole number >= 0, weights >= 0",
+                        found=(total, w.tolist()[:10]))
     if total == 0:
         return np.zeros(len(w), dtype=int)
     if w.sum() == 0:
-        raise ValueError(f"cannot split {total} over all-zero weights")
+        raise DataError(f"cannot split {total} over all-zero weights", column="weights",
+                        expected="at least one weight > 0", found=w.tolist()[:10])
     quota = total * w / w.sum()
     base = np.floor(quota).astype(int)
     rest = int(total - base.sum())
@@ -64,17 +68,21 @@ def largest_remainder(total: int, weights: pd.Series, fixed: dict[str, int] | No
         Allocation by unit (fixed units first), summing exactly to ``total``.
     """
     if total < 0 or int(total) != total:
-        raise ValueError(f"total must be a whole number >= 0, got {total}")
+        raise DataError(f"total must be a whole number >= 0, got {total}", column="target",
+                        expected="a whole number >= 0", found=total)
     w = pd.Series(weights, dtype=float)
     if (w < 0).any() or w.isna().any():
-        raise ValueError(f"weights must be >= 0: {w[(w < 0) | w.isna()].to_dict()}")
+        raise DataError(f"weights must be >= 0: {w[(w < 0) | w.isna()].to_dict()}", column="count",
+                        expected="weights >= 0 for every unit", found=w[(w < 0) | w.isna()].to_dict())
     fixed = dict(fixed or {})
     rest = int(total) - sum(fixed.values())
     if rest < 0:
-        raise ValueError(f"fixed shares {sum(fixed.values())} exceed the total {total}")
+        raise DataError(f"fixed shares {sum(fixed.values())} exceed the total {total}", column="target",
+                        expected=f"fixed shares <= {total}", found=sum(fixed.values()))
     w = w.drop(index=[k for k in fixed if k in w.index])
     if rest > 0 and w.sum() == 0:
-        raise ValueError("all weights are zero; nothing to allocate in proportion to")
+        raise DataError("all weights are zero; nothing to allocate in proportion to", column="count",
+                        expected="at least one weight > 0", found=0)
     base = hamilton_split(rest, w.to_numpy())
     out = pd.concat([pd.Series(fixed, dtype=int), pd.Series(base, index=w.index)])
     return out.astype(int)
@@ -86,11 +94,13 @@ def allocate(total: int, bases: pd.DataFrame, base: str = "resident",
     require(bases, ["unit_id", "base", "count"], "bases")
     b = bases[bases["base"] == base].set_index("unit_id")["count"].astype(float)
     if b.empty:
-        raise ValueError(f"no rows for base {base!r}; have {sorted(bases['base'].unique())}")
+        raise DataError(f"bases: no rows for base {base!r}; have {sorted(bases['base'].unique())}",
+                        column="base", expected=f"rows with base {base!r}", found=sorted(bases["base"].unique()))
     if units is not None:
         b = b.reindex(units)
         if b.isna().any():
-            raise ValueError(f"no {base} for unit(s) {list(b.index[b.isna()])}")
+            raise DataError(f"bases: no {base} for unit(s) {list(b.index[b.isna()])}", column="unit_id",
+                            expected=f"a {base} count for every unit", found=list(b.index[b.isna()]))
     return largest_remainder(total, b, fixed)
 
 
@@ -98,7 +108,9 @@ def compare_allocation(published: pd.Series, computed: pd.Series) -> pd.DataFram
     """Side by side: unit_id, published, computed, difference (published - computed), pct."""
     df = pd.DataFrame({"published": published, "computed": computed})
     if df.isna().any().any():
-        raise ValueError(f"units in one allocation only: {list(df.index[df.isna().any(axis=1)])}")
+        raise DataError(f"units in one allocation only: {list(df.index[df.isna().any(axis=1)])}",
+                        column="unit_id", expected="the same units in both allocations",
+                        found=list(df.index[df.isna().any(axis=1)]))
     df["difference"] = df["published"] - df["computed"]
     df["pct_difference"] = 100 * df["difference"] / df["computed"].where(df["computed"] > 0)
     return df.rename_axis("unit_id").reset_index()
@@ -125,7 +137,9 @@ def best_base(targets: pd.DataFrame, bases: pd.DataFrame, programme: str,
                                                              values="count", aggfunc="sum")
     units = [u for u in t.index if u in have.index and have.loc[u, list(candidates)].notna().all()]
     if not units:
-        raise ValueError(f"{programme}: no unit has both a target and every base {candidates}")
+        raise DataError(f"{programme}: no unit has both a target and every base {candidates}",
+                        column="base", expected=f"units with a target and bases {candidates}",
+                        found="none")
     pub = t.loc[units].astype(int)
     rows = []
     for b in candidates:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from eduanalytics.errors import DataError
 from eduanalytics.indicators.intervals import adjust_pvalues, funnel_limits
 from eduanalytics.tables.checks import band_of_ranges, non_negative, require, rows_in_age_range
 
@@ -96,7 +97,8 @@ def compare_counts(counts: pd.DataFrame, null_ratio: float | str = 1.0,
     else:
         r0 = float(null_ratio)
     if r0 <= 0:
-        raise ValueError(f"null ratio must be > 0, got {r0}")
+        raise DataError(f"null ratio must be > 0, got {r0}", column="null_ratio",
+                        expected="a ratio > 0 (or 'pooled')", found=r0)
     c["difference"] = ss - cc
     c["ratio"] = ss / cc.where(cc > 0)
     c["relative_gap"] = (ss - cc) / cc.where(cc > 0)

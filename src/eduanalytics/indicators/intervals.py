@@ -6,10 +6,25 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from eduanalytics.errors import DataError
+
+
+def _first_bad(bad: np.ndarray, message: str, column: str, expected: str, a: np.ndarray,
+               b: np.ndarray) -> None:
+    """Raise :class:`DataError` naming the first position where ``bad`` holds."""
+    bad = np.atleast_1d(bad)
+    if bad.any():
+        i = int(bad.argmax())
+        a1, b1 = np.atleast_1d(a), np.atleast_1d(b)
+        found = a1[i] if a1 is b1 else (a1[min(i, a1.size - 1)], b1[min(i, b1.size - 1)])
+        raise DataError(f"{message} (at position {i} of {bad.size})", column=column,
+                        expected=expected, found=found)
+
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+        raise DataError(f"confidence must be between 0 and 1, got {confidence}",
+                        column="confidence", expected="0 < confidence < 1", found=confidence)
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
@@ -34,12 +49,12 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> pd.DataFrame
     """
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    if np.any(x < 0) or np.any(n < 0):
-        raise ValueError("counts must be >= 0")
-    if np.any(n == 0):
-        raise ValueError("a rate needs a denominator > 0; got trials == 0")
-    if np.any(x > n):
-        raise ValueError("successes exceed trials: a participant count above its population")
+    _first_bad((x < 0) | (n < 0) | np.isnan(x) | np.isnan(n), "counts must be >= 0",
+               "successes/trials", "counts >= 0", x, n)
+    _first_bad(n == 0, "a rate needs a denominator > 0; got trials == 0", "trials",
+               "a denominator > 0", x, n)
+    _first_bad(x > n, "successes exceed trials: a participant count above its population",
+               "successes", "successes <= trials", x, n)
     z = _z(confidence)
     p = x / n
     denom = 1 + z**2 / n
@@ -57,8 +72,9 @@ def poisson_rate_interval(events, exposure, confidence: float = 0.95) -> pd.Data
     """
     k = np.asarray(events, dtype=float)
     e = np.asarray(exposure, dtype=float)
-    if np.any(k < 0) or np.any(e <= 0):
-        raise ValueError("events must be >= 0 and exposure > 0")
+    _first_bad((k < 0) | (e <= 0) | np.isnan(k) | np.isnan(e),
+               "events must be >= 0 and exposure > 0", "events/exposure",
+               "events >= 0 and exposure > 0", k, e)
     a = 1 - confidence
     lo = np.where(k == 0, 0.0, stats.chi2.ppf(a / 2, 2 * k) / 2)
     hi = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
@@ -81,11 +97,12 @@ def adjust_pvalues(p, method: str = "holm") -> np.ndarray:
     if p.size == 0:
         return p
     if np.any((p < 0) | (p > 1)):
-        raise ValueError("p-values must lie in [0, 1]")
+        _first_bad((p < 0) | (p > 1), "p-values must lie in [0, 1]", "p", "0 <= p <= 1", p, p)
     if method == "bh":
         return stats.false_discovery_control(p, method="bh")
     if method != "holm":
-        raise ValueError(f"method must be 'holm' or 'bh', got {method!r}")
+        raise DataError(f"method must be 'holm' or 'bh', got {method!r}", column="method",
+                        expected="'holm' or 'bh'", found=method)
     m = p.size
     order = np.argsort(p, kind="stable")
     adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
@@ -115,7 +132,7 @@ def funnel_limits(size, target: float, levels=(0.95, 0.998), kind: str = "ratio"
     """
     n = np.asarray(size, dtype=float)
     if np.any(n <= 0):
-        raise ValueError("funnel sizes must be > 0")
+        _first_bad(~(n > 0), "funnel sizes must be > 0", "size", "sizes > 0", n, n)
     var = target * (1 - target) / n if kind == "proportion" else target / n
     out = {"size": n}
     for lev in levels:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.checks import require
 
 
@@ -45,12 +46,14 @@ def expected_share(as_of: str | pd.Timestamp, calendar: dict[str, dict[str, Any]
         return min(1.0, (ts - start).days / days + 1 / days)
     shares = np.array([float(b["share"]) for b in calendar.values()])
     if abs(shares.sum() - 1) > 1e-9:
-        raise ValueError(f"intake calendar shares sum to {shares.sum():g}; expected 1")
+        raise DataError(f"intake calendar shares sum to {shares.sum():g}; expected 1",
+                        column="share", expected="shares summing to 1", found=float(shares.sum()))
     due = 0.0
     for b in calendar.values():
         m = int(b["month"])
         if not 1 <= m <= 12:
-            raise ValueError(f"intake calendar month {m} is not a month")
+            raise DataError(f"intake calendar month {m} is not a month", column="month",
+                            expected="1-12", found=m)
         if ts.month > m:
             due += float(b["share"])
         elif ts.month == m:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.indicators.intervals import poisson_rate_interval, wilson_interval
 from eduanalytics.tables.checks import (
     band_of_ages,
@@ -71,7 +72,8 @@ def eligible_population(population: pd.DataFrame, programme: str,
         pop = pop[pop["sex"].isin(["male", "female"])] if pop["sex"].isin(["male", "female"]).any() else pop
     if "age_band" in by:
         if not age_bands:
-            raise ValueError("age_band requested but no age_bands given")
+            raise DataError("age_band requested but no age_bands given", column="age_band",
+                            expected="age_bands from the config", found=None)
         pop = pop.assign(age_band=band_of_ranges(pop["age_min"], pop["age_max"], age_bands))
     return pop.groupby(list(by), as_index=False, observed=True)["count"].sum().rename(
         columns={"count": "eligible"})
@@ -131,13 +133,16 @@ def participation_rates(enrolments: pd.DataFrame, population: pd.DataFrame,
         m = elig.merge(part, on=list(by), how="outer", indicator=True)
         orphan = m[m["_merge"] == "right_only"]
         if len(orphan):
-            raise ValueError(f"{prog}: participants in group(s) with no eligible population: "
-                             f"{orphan[list(by)].to_dict('records')[:5]}; filter them out first")
+            raise DataError(f"{prog}: participants in group(s) with no eligible population: "
+                             f"{orphan[list(by)].to_dict('records')[:5]}; filter them out first",
+                            column=by[0], expected="groups with an eligible population",
+                            found=orphan[list(by)].to_dict('records')[:5])
         m = m.drop(columns="_merge").fillna({"participants": 0})
         m["participants"] = m["participants"].astype(int)
         if (m["eligible"] <= 0).any():
             bad = m.loc[m["eligible"] <= 0, list(by)].to_dict("records")[:5]
-            raise ValueError(f"{prog}: eligible population is 0 for {bad}; a rate needs a denominator")
+            raise DataError(f"{prog}: eligible population is 0 for {bad}; a rate needs a denominator",
+                            column="count", expected="an eligible population > 0", found=bad)
         if measure == "persons":
             ci = wilson_interval(m["participants"], m["eligible"], confidence)
             kind = "wilson"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.checks import non_negative, require
 
 
@@ -31,22 +32,27 @@ def school_life_expectancy(enrolment_by_age: pd.DataFrame, population_by_age: pd
         require(df, ["age", "count"], name)
         non_negative(df, ["count"], name)
         if df["age"].duplicated().any():
-            raise ValueError(f"{name}: ages listed more than once (overlapping ages): "
-                             f"{sorted(df.loc[df['age'].duplicated(), 'age'].tolist())}")
+            raise DataError(f"{name}: ages listed more than once (overlapping ages): "
+                             f"{sorted(df.loc[df['age'].duplicated(), 'age'].tolist())}", column="age",
+                            expected="each age once",
+                            found=sorted(df.loc[df['age'].duplicated(), 'age'].tolist()))
     e = enrolment_by_age.set_index("age")["count"].astype(float)
     p = population_by_age.set_index("age")["count"].astype(float)
     if max_age is not None:
         e, p = e[e.index <= max_age], p[p.index <= max_age]
     missing = sorted(set(e.index[e > 0]) - set(p.index[p > 0]))
     if missing:
-        raise ValueError(f"enrolment at ages {missing} with no population")
+        raise DataError(f"enrolment at ages {missing} with no population", column="age",
+                        expected="a population at every enrolled age", found=missing)
     return float((e / p.reindex(e.index)).fillna(0).sum())
 
 
 def gross_enrolment_ratio(enrolment: float, population_official_age: float) -> float:
     """Gross enrolment ratio in percent (may exceed 100)."""
     if enrolment < 0 or population_official_age < 0:
-        raise ValueError("counts must be >= 0")
+        raise DataError("counts must be >= 0", column="count", expected="counts >= 0",
+                        found=(enrolment, population_official_age))
     if population_official_age == 0:
-        raise ValueError("the official-age population is 0; a ratio needs a denominator")
+        raise DataError("the official-age population is 0; a ratio needs a denominator",
+                        column="count", expected="a population > 0", found=0)
     return 100.0 * enrolment / population_official_age

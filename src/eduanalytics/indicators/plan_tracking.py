@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.checks import require
 
 
@@ -11,7 +12,8 @@ def interpolate_path(base_year: int, base_value: float, target_year: int,
                      target_value: float) -> pd.DataFrame:
     """Straight-line target path between a base year and a target year (inclusive)."""
     if target_year <= base_year:
-        raise ValueError(f"target year {target_year} must be after the base year {base_year}")
+        raise DataError(f"target year {target_year} must be after the base year {base_year}",
+                        column="year", expected=f"> {base_year}", found=target_year)
     years = range(base_year, target_year + 1)
     step = (target_value - base_value) / (target_year - base_year)
     return pd.DataFrame({"year": list(years),
@@ -43,7 +45,9 @@ def plan_path(plan: pd.DataFrame, actuals: pd.DataFrame | None = None,
         require(actuals, ["indicator", "year", "actual_value"], "actuals")
         unknown = set(actuals["indicator"]) - set(out["indicator"])
         if unknown:
-            raise ValueError(f"actuals for indicator(s) not in the plan: {sorted(unknown)}")
+            raise DataError(f"actuals for indicator(s) not in the plan: {sorted(unknown)}",
+                            column="indicator", expected="indicators of the plan",
+                            found=sorted(unknown))
         out = out.merge(actuals[["indicator", "year", "actual_value"]], on=["indicator", "year"], how="left")
     else:
         out["actual_value"] = pd.NA

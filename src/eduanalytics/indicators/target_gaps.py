@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.checks import known_programmes, non_negative, require
 
 TOTAL_ID = "total"
@@ -71,21 +72,25 @@ def target_gaps(targets: pd.DataFrame, enrolments: pd.DataFrame,
     """
     require(targets, ["unit_id", "programme", "target", "measure"], "targets")
     if basis not in ("enrolled", "completed"):
-        raise ValueError(f"basis must be 'enrolled' or 'completed', got {basis!r}")
+        raise DataError(f"basis must be 'enrolled' or 'completed', got {basis!r}", column="basis",
+                        expected="'enrolled' or 'completed'", found=basis)
     non_negative(targets, ["target"], "targets")
     known_programmes(targets["programme"])
     known_programmes(enrolments["programme"])
     zero = targets[targets["target"] == 0]
     if len(zero):
-        raise ValueError(f"target of zero for {zero[['unit_id', 'programme']].to_dict('records')}; "
-                         "percent complete is undefined")
+        raise DataError(f"target of zero for {zero[['unit_id', 'programme']].to_dict('records')}; "
+                        "percent complete is undefined", column="target", expected="targets > 0",
+                        found=0)
     a = achieved(enrolments, as_of)
     m = targets[["unit_id", "programme", "measure", "target"]].merge(
         a, on=["unit_id", "programme"], how="outer", indicator=True)
     orphan = m[m["_merge"] == "right_only"]
     if len(orphan):
-        raise ValueError("enrolments for unit/programme without a target: "
-                         f"{orphan[['unit_id', 'programme']].to_dict('records')}")
+        raise DataError("enrolments for unit/programme without a target: "
+                        f"{orphan[['unit_id', 'programme']].to_dict('records')}", column="unit_id",
+                        expected="a target for every unit/programme enrolled",
+                        found=orphan[['unit_id', 'programme']].to_dict('records')[:5])
     m = m.drop(columns="_merge").fillna({"enrolled": 0, "completed": 0})
     m = m.astype({"enrolled": int, "completed": int, "target": int})
     if total:
