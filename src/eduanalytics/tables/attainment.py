@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 #: The ordered attainment levels (lowest first). See DESIGN.md.
 LEVELS: tuple[str, ...] = (
     "none",
@@ -15,9 +13,6 @@ LEVELS: tuple[str, ...] = (
     "bachelor",
     "postgraduate",
 )
-
-#: Ordered categorical dtype for attainment columns.
-ATTAINMENT_DTYPE = pd.CategoricalDtype(categories=list(LEVELS), ordered=True)
 
 #: Years credited per level: the convention that reproduces the census yearbook's
 #: 平均受教育年限 (none 0, preschool 0, primary 6, junior secondary 9, senior secondary 12,
@@ -32,22 +27,3 @@ DEFAULT_YEARS: dict[str, float] = {
     "bachelor": 16.0,
     "postgraduate": 16.0,
 }
-
-
-def as_attainment(values: pd.Series) -> pd.Series:
-    """Cast a Series of level ids to the ordered attainment dtype.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Level ids as in :data:`LEVELS`.
-
-    Returns
-    -------
-    pandas.Series
-        Ordered categorical; unknown ids raise ``ValueError`` naming them.
-    """
-    bad = sorted(set(values.dropna().astype(str)) - set(LEVELS))
-    if bad:
-        raise ValueError(f"unknown attainment level(s) {bad}; expected one of {list(LEVELS)}")
-    return values.astype(ATTAINMENT_DTYPE)

@@ -3,7 +3,8 @@
 :func:`validate` never raises for bad rows: it splits a table into the rows that pass and
 one record per failure (row index, column, check, value) so ingest can quarantine them
 with a reason. A schema-level failure (a missing column, a wrong dtype that cannot be
-coerced) is a programming or file error and raises.
+coerced) is a programming or file error and raises
+:class:`~eduanalytics.errors.DataError` naming the column and the check.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from eduanalytics.errors import DataError
 from eduanalytics.tables.attainment import LEVELS
 from eduanalytics.tables.columns import BASES, FAIL_REASONS, MODES, PROGRAMMES, SEXES, STATUSES
 
@@ -126,6 +128,9 @@ def validate(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         Columns ``index``, ``column``, ``check``, ``value``: one record per failed cell
         (``column`` is ``"<row>"`` for a check across columns).
     """
+    if name not in SCHEMAS:
+        raise DataError(f"no schema named {name!r}", expected=f"one of {sorted(SCHEMAS)}",
+                        found=name)
     schema = SCHEMAS[name]
     try:
         out = schema.validate(df, lazy=True)
@@ -135,9 +140,13 @@ def validate(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         row_level = fc["index"].notna()
         schema_level = fc.loc[~row_level]
         if len(schema_level):
-            raise ValueError(
+            first = schema_level.iloc[0]
+            col = first["column"] if pd.notna(first["column"]) else first["failure_case"]
+            raise DataError(
                 f"table {name!r} does not match its schema: "
-                + "; ".join(f"{r.column}: {r.check}" for r in schema_level.itertuples())
+                + "; ".join(f"{r.column if pd.notna(r.column) else r.failure_case}: {r.check}"
+                            for r in schema_level.itertuples()),
+                column=str(col), expected=f"the {name} schema", found=str(first["check"]),
             ) from exc
         failures = pd.DataFrame(
             {
