@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from eduanalytics.indicators.projection import completions_from_programmes, project, scenarios
+from eduanalytics.errors import DataError
+from eduanalytics.indicators.projection import (
+    NotEnoughPeople,
+    completions_from_programmes,
+    project,
+    scenarios,
+    single_years,
+)
 
 
 def _toy():
@@ -71,3 +79,106 @@ def test_survival_applies_by_age():
     p = project(_toy(), 2020, 2021, age_min=20, age_max=22, entrant_mix=MIX, survival=surv)
     assert p["persons"].tolist() == pytest.approx([300, 150])
     assert p["mean_years"].tolist() == pytest.approx([3.0, 5.5])
+
+
+def _three_units():
+    # three made-up units of different shapes, 5-year bands 15-59 and single ages mixed in
+    rng = np.random.default_rng(7)
+    frames = []
+    for unit, scale in (("a", 1.0), ("b", 3.0), ("c", 0.2)):
+        rows = [{"unit_id": unit, "source": "census", "year": 2020, "age_min": lo,
+                 "age_max": lo + 4, "sex": sex, "attainment": lv,
+                 "count": int(rng.integers(0, 400) * scale)}
+                for lo in range(15, 60, 5) for sex in ("male", "female")
+                for lv in ("none", "primary", "junior_secondary", "senior_secondary", "bachelor")]
+        frames.append(pd.DataFrame(rows))
+    return pd.concat(frames, ignore_index=True).astype({"age_max": "Int64"})
+
+
+def test_units_projected_together_equal_each_alone():
+    pop = _three_units()
+    comp = pd.DataFrame({"year": [2021, 2022, 2023], "level_from": ["primary", "junior_secondary",
+                                                                   "primary"],
+                         "level_to": ["junior_secondary", "senior_secondary", "junior_secondary"],
+                         "count": [40.0, 25.0, 10.0]})
+    surv = pd.Series(np.linspace(0.999, 0.99, 40), index=range(20, 60))
+    together = project(pop, 2020, 2030, completions=comp, survival=surv, by="unit_id")
+    assert list(together.columns) == ["unit_id", "year", "persons", "mean_years",
+                                      "entrants_mean_years"]
+    for unit in ("a", "b", "c"):
+        alone = project(pop[pop["unit_id"] == unit], 2020, 2030, completions=comp, survival=surv)
+        got = together[together["unit_id"] == unit].drop(columns="unit_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, alone, rtol=1e-12, atol=0)
+
+
+def test_stacked_units_without_by_are_refused():
+    pop = _three_units()
+    with pytest.raises(DataError, match="3 units stacked"):
+        project(pop, 2020, 2022)
+    with pytest.raises(DataError, match="units stacked"):
+        scenarios(pop, 2020, 2022, {})
+
+
+def test_the_toy_projected_with_by_is_the_hand_worked_one():
+    two = pd.concat([_toy(), _toy().assign(unit_id="y")], ignore_index=True)
+    comp = pd.DataFrame({"unit_id": ["x"], "year": [2021], "level_from": ["primary"],
+                         "level_to": ["junior_secondary"], "count": [30]})
+    s = scenarios(two, 2020, 2022, {"plan": comp}, age_min=20, age_max=22, entrant_mix=MIX,
+                  by="unit_id")
+    plan = s[s["scenario"] == "plan"].set_index(["unit_id", "year"])["mean_years"]
+    assert plan.loc["x"].tolist() == pytest.approx([3.0, 5.8, 7.225])  # as worked above
+    assert plan.loc["y"].tolist() == pytest.approx([3.0, 5.5, 7.0])    # y has no completions
+    dec = s[s["scenario"] == "plan"].set_index(["unit_id", "year"])
+    assert dec.loc[("x", 2022), "programmes"] == pytest.approx(0.225)
+    assert dec.loc[("y", 2022), "programmes"] == pytest.approx(0.0)
+
+
+def test_not_enough_people_is_a_data_error_naming_the_unit():
+    two = pd.concat([_toy(), _toy().assign(unit_id="y")], ignore_index=True)
+    # 2021: 200 primary holders aged 20-22 (50 entrants + 100 + 50); y is asked for 201
+    comp = pd.DataFrame({"unit_id": ["x", "y"], "year": [2021, 2021],
+                         "level_from": ["primary"] * 2, "level_to": ["junior_secondary"] * 2,
+                         "count": [200, 201]})
+    with pytest.raises(NotEnoughPeople, match="unit_id y: 2021: 201 completions from primary "
+                                              "but only 200") as e:
+        project(two, 2020, 2021, age_min=20, age_max=22, entrant_mix=MIX, completions=comp,
+                by="unit_id")
+    assert isinstance(e.value, DataError)
+
+
+def test_single_years_split_bands_evenly():
+    pop = pd.DataFrame({"unit_id": "x", "age_min": [18, 20], "age_max": [19, 24],
+                        "attainment": ["primary", "junior_secondary"], "count": [10, 50]}
+                       ).astype({"age_max": "Int64"})
+    m = single_years(pop, 18, 22)
+    assert m.index.tolist() == [18, 19, 20, 21, 22]
+    assert m["primary"].tolist() == [5, 5, 0, 0, 0]
+    assert m["junior_secondary"].tolist() == [0, 0, 10, 10, 10]
+
+
+def test_completions_per_unit_from_programmes():
+    steps = {"s": {"primary": "junior_secondary", "junior_secondary": "senior_secondary"}}
+    out = completions_from_programmes({"s": pd.Series({"a": 10.0, "b": 4.0})}, steps,
+                                      {"s": {"primary": 0.25, "junior_secondary": 0.75}},
+                                      [2021, 2022])
+    got = out.set_index(["unit_id", "year", "level_from"])["count"]
+    assert got[("a", 2021, "primary")] == 2.5 and got[("b", 2022, "junior_secondary")] == 3.0
+    assert len(out) == 8
+    one = completions_from_programmes({"s": 10}, steps, {"s": {"primary": 1.0}}, [2021])
+    assert one.to_dict("records") == [{"year": 2021, "level_from": "primary",
+                                      "level_to": "junior_secondary", "count": 10.0}]
+
+
+def test_more_bad_projection_inputs():
+    with pytest.raises(DataError, match="open-ended age band"):
+        project(pd.concat([_toy(), _toy().assign(age_min=21, age_max=pd.NA).head(1)]), 2020,
+                2021, age_min=20, age_max=22, entrant_mix=MIX)
+    with pytest.raises(DataError, match="nobody aged 20-24"):
+        project(_toy().assign(age_min=30, age_max=30), 2020, 2021, age_min=20, age_max=59)
+    with pytest.raises(DataError, match="unknown attainment"):
+        project(_toy().assign(attainment="doctorate"), 2020, 2021, age_min=20, age_max=22,
+                entrant_mix=MIX)
+    with pytest.raises(DataError, match=r"unknown attainment value.*phd"):
+        project(_toy(), 2020, 2021, age_min=20, age_max=22, entrant_mix=MIX,
+                completions=pd.DataFrame({"year": [2021], "level_from": ["primary"],
+                                          "level_to": ["phd"], "count": [1]}))

@@ -134,3 +134,13 @@ def test_describe_row():
     df = _pop([(20, 24, "junior_college", 2)])
     assert describe_row(df, 0) == ("row 0 (unit_id u1, sex total, ages 20-24, attainment "
                                    "junior_college (大学专科))")
+
+
+def test_ages_held_as_text_or_objects():
+    df = _pop([(5, 9, None, 10), (10, 14, None, 10)]).astype({"age_min": object, "age_max": object})
+    out = age_ranges(df, "census")
+    assert str(out["age_min"].dtype) == "Int64" and out["age_max"].tolist() == [9, 14]
+    df.loc[1, "age_min"] = "ten"
+    with pytest.raises(DataError, match="age_min is not a whole number") as e:
+        age_ranges(df, "census")
+    assert e.value.found == "ten"

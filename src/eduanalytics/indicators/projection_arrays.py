@@ -111,7 +111,7 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
     what = "population"
     require(population, [*([by] if by else []), "age_min", "age_max", "attainment", "count"], what)
     p = population[population["attainment"].notna()]
-    age_ranges(p, what)
+    p = age_ranges(p, what)
     p = numeric_counts(p, ["count"], what)
     known_values(p["attainment"], LEVELS, what, "attainment")
     one_unit_per_group(p, [by] if by else [], what)

@@ -65,8 +65,8 @@ def years_mapping(years: dict[str, float] | None, levels) -> dict[str, float]:
 def _checked(population: pd.DataFrame, by: Sequence[str], what: str) -> pd.DataFrame:
     """Columns, ages and counts checked; counts as numbers (see :mod:`tables.checks`)."""
     require(population, [*by, "age_min", "age_max", "attainment", "count"], what)
-    age_ranges(population, what)
-    p = numeric_counts(population, ["count"], what)
+    p = age_ranges(population, what)
+    p = numeric_counts(p, ["count"], what)
     one_unit_per_group(p, by, what)
     return p
 

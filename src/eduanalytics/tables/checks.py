@@ -115,13 +115,32 @@ def non_negative(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
                             expected="counts >= 0", found=df.loc[i, col])
 
 
-def age_ranges(df: pd.DataFrame, what: str) -> None:
-    """Raise :class:`DataError` for a missing or negative ``age_min`` or an empty range.
+def age_ranges(df: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The table with ``age_min``/``age_max`` as whole numbers (Int64), checked.
 
     ``age_max`` <NA> is an open top band ("60+"); ``age_max < age_min`` is a band of no
     single year at all (zero width), which no count can belong to.
+
+    Raises
+    ------
+    DataError
+        An age that is text or not whole, a missing or negative ``age_min``, or an empty
+        range; the message names the row.
     """
-    lo, hi = df["age_min"], df["age_max"]
+    out = df
+    for col in ("age_min", "age_max"):
+        s = df[col]
+        if pd.api.types.is_integer_dtype(s):
+            continue
+        num = pd.to_numeric(s.astype("object"), errors="coerce")
+        bad = (num.isna() & s.notna()) | (num.notna() & (num % 1 != 0))
+        if bad.any():
+            i = bad.idxmax()
+            raise DataError(f"{what}: {col} is not a whole number of years at "
+                            f"{describe_row(df, i)}", column=col, expected="whole years",
+                            found=s[i])
+        out = out.assign(**{col: num.astype("Int64")})
+    lo, hi = out["age_min"], out["age_max"]
     for bad, msg, exp in (
         (lo.isna(), "age_min is missing", "a whole number of years >= 0"),
         (lo.lt(0).fillna(False), "negative age_min", "ages >= 0"),
@@ -132,6 +151,7 @@ def age_ranges(df: pd.DataFrame, what: str) -> None:
             i = bad.idxmax()
             raise DataError(f"{what}: {msg} at {describe_row(df, i)}", column="age_min",
                             expected=exp, found=f"{lo[i]}-{hi[i]}")
+    return out
 
 
 def known_values(values: pd.Series, allowed: Iterable[str], what: str, column: str) -> None:
