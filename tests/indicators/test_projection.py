@@ -1,4 +1,4 @@
-"""Years of schooling: the yearbook reproduced, 15+ for Zhejiang, projections by hand."""
+"""Projections by hand, and many units at once equal to each unit alone."""
 
 from __future__ import annotations
 
@@ -182,3 +182,12 @@ def test_more_bad_projection_inputs():
         project(_toy(), 2020, 2021, age_min=20, age_max=22, entrant_mix=MIX,
                 completions=pd.DataFrame({"year": [2021], "level_from": ["primary"],
                                           "level_to": ["phd"], "count": [1]}))
+
+
+def test_a_band_running_past_working_age_is_split_over_all_its_years():
+    # 50 people aged 15-64 with ages 20-22 at work: 1 per single year, 3 of working age
+    pop = pd.DataFrame({"unit_id": "x", "age_min": [15], "age_max": [64],
+                        "attainment": ["primary"], "count": [50]}).astype({"age_max": "Int64"})
+    p = project(pop, 2020, 2021, age_min=20, age_max=22)
+    assert p["persons"].tolist() == pytest.approx([3.0, 3.0])
+    assert single_years(pop, 15, 22)["primary"].tolist() == [1.0] * 8

@@ -80,13 +80,16 @@ def _single_year_array(p: pd.DataFrame, codes: np.ndarray, n_units: int, lo: int
     n_ages, n_lv = top - lo + 1, len(LEVELS)
     amin = p["age_min"].to_numpy(dtype=np.int64) - lo
     width = p["age_max"].to_numpy(dtype=np.int64) - p["age_min"].to_numpy(dtype=np.int64) + 1
-    lv = p["attainment"].astype(str).map(_LEVEL_INDEX).to_numpy(dtype=np.int64)
+    lv_codes, lv_uniq = pd.factorize(p["attainment"])
+    lv = np.array([_LEVEL_INDEX[str(x)] for x in lv_uniq], dtype=np.int64)[lv_codes]
     # one cell per (unit, level, band start): bands of one unit never overlap (checked)
     start = np.bincount((codes * n_lv + lv) * n_ages + amin,
                         weights=p["count"].to_numpy(dtype=float),
                         minlength=n_units * n_lv * n_ages).reshape(n_units, n_lv, n_ages)
-    band = pd.DataFrame({"u": codes, "s": amin, "w": width}).drop_duplicates()
-    u, s, w = (band[c].to_numpy() for c in ("u", "s", "w"))
+    wbase = int(width.max()) + 1
+    key = np.unique((codes * n_ages + amin) * wbase + width)  # distinct bands of each unit
+    u, s = np.divmod(key // wbase, n_ages)
+    w = key % wbase
     k = np.arange(int(w.sum())) - np.repeat(np.cumsum(w) - w, w)
     u_rep, s_rep, w_rep = np.repeat(u, w), np.repeat(s, w), np.repeat(w, w)
     age = s_rep + k
@@ -126,18 +129,20 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
         raise DataError(f"{what}: an open-ended age band starts at or below {age_max}; cannot "
                         "split it", column="age_max", expected=f"closed bands up to {age_max}",
                         found=f"{p.loc[p['age_max'].isna(), 'age_min'].iloc[0]}+")
-    b = pd.DataFrame({"u": codes, "lo": p["age_min"].to_numpy(dtype=np.int64),
-                      "hi": p["age_max"].to_numpy(dtype=np.int64)}).drop_duplicates()
-    b = b.sort_values(["u", "lo", "hi"])
-    prev = b.groupby("u")["hi"].shift()
-    clash = (b["lo"] <= prev).to_numpy()
-    if clash.any():
-        r = b[clash].iloc[0]
-        unit = "" if by is None else f" for {by} {units[int(r['u'])]}"
+    a_lo = p["age_min"].to_numpy(dtype=np.int64)
+    a_hi = p["age_max"].to_numpy(dtype=np.int64)
+    big = int(a_hi.max()) + 2
+    key = np.unique((codes * big + a_lo) * big + a_hi)  # distinct bands, by unit then age
+    b_u, rest = np.divmod(key, big * big)
+    b_lo, b_hi = np.divmod(rest, big)
+    clash = np.flatnonzero((b_u[1:] == b_u[:-1]) & (b_lo[1:] <= b_hi[:-1])) + 1
+    if clash.size:
+        i = clash[0]
+        unit = "" if by is None else f" for {by} {units[int(b_u[i])]}"
         raise DataError(f"{what}: population age bands overlap{unit} (a band starting at "
-                        f"{r['lo']} overlaps the one before it)", column="age_min",
-                        expected="bands that do not overlap", found=f"{r['lo']}-{r['hi']}")
-    lo = int(min(age_min - 1, b["lo"].min()))
+                        f"{b_lo[i]} overlaps the one before it)", column="age_min",
+                        expected="bands that do not overlap", found=f"{b_lo[i]}-{b_hi[i]}")
+    lo = int(min(age_min - 1, a_lo.min()))
     top = max(age_max, age_min + 4)
     arr, present = _single_year_array(p, codes, len(units), lo, top)
     levels = list(LEVELS)

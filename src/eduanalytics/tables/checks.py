@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from eduanalytics.errors import DataError
@@ -157,7 +156,7 @@ def age_ranges(df: pd.DataFrame, what: str) -> pd.DataFrame:
 def known_values(values: pd.Series, allowed: Iterable[str], what: str, column: str) -> None:
     """Raise :class:`DataError` for values of ``column`` outside ``allowed`` (<NA> allowed)."""
     allowed = list(allowed)
-    bad = sorted(set(values.dropna().astype(str)) - set(allowed))
+    bad = sorted({str(v) for v in pd.unique(values.dropna())} - set(allowed))
     if bad:
         raise DataError(f"{what}: unknown {column} value(s) {bad}", column=column,
                         expected=f"one of {allowed}", found=bad)
@@ -202,10 +201,15 @@ def one_unit_per_group(df: pd.DataFrame, by: Sequence[str], what: str,
                             "column?", column="unit_id", expected="one row per group and level",
                             found="repeated rows")
     if "sex" in df.columns and "sex" not in by and len(df):
-        grp = [df[c] for c in by] if by else [np.zeros(len(df))]
-        tot = df["sex"].eq("total").groupby(grp).transform("any")
-        mf = df["sex"].isin(["male", "female"]).groupby(grp).transform("any")
-        both = (tot & mf).to_numpy()
+        tot = df["sex"].eq("total").to_numpy(dtype=bool)
+        mf = df["sex"].isin(["male", "female"]).to_numpy(dtype=bool)
+        if not (tot.any() and mf.any()):
+            return
+        if by:
+            grp = [df[c] for c in by]
+            tot = pd.Series(tot, index=df.index).groupby(grp).transform("any").to_numpy()
+            mf = pd.Series(mf, index=df.index).groupby(grp).transform("any").to_numpy()
+        both = tot & mf
         if both.any():
             i = df.index[both.argmax()]
             raise DataError(f"{what}: sex 'total' rows mixed with male/female rows at "
