@@ -71,8 +71,7 @@ def _frame(base: Base, means: np.ndarray, persons: np.ndarray, years: range) -> 
         "persons": persons.ravel(), "mean_years": means.ravel(),
         "entrants_mean_years": np.repeat(base.entrants_mean, n_years)})
     if base.by is not None:
-        out.insert(0, base.by, np.repeat(np.asarray(base.units, dtype=object), n_years))
-        out[base.by] = out[base.by].astype(base.unit_dtype)
+        out.insert(0, base.by, base.units.repeat(n_years).astype(base.unit_dtype))
     return out
 
 
