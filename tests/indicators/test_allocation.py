@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from _support.seed000 import SEED000
 
+from eduanalytics.errors import DataError
 from eduanalytics.indicators.allocation import (
     allocate,
     best_base,
     compare_allocation,
+    hamilton_split,
     largest_remainder,
 )
 
@@ -33,3 +36,21 @@ def test_seed000_secondary_follows_resident_population(targets, bases):
     cmp = compare_allocation(targets[targets["programme"] == "secondary_upgrade"].set_index("unit_id")
                              ["target"].loc[alloc.index], alloc)
     assert cmp["difference"].abs().max() <= 2
+
+
+def test_bad_allocation_inputs_are_data_errors(bases):
+    with pytest.raises(DataError, match="weights must be >= 0") as e:
+        largest_remainder(10, pd.Series([1, -1], index=["a", "b"]))
+    assert e.value.found == {"b": -1.0}
+    with pytest.raises(DataError, match="exceed the total"):
+        largest_remainder(10, pd.Series([1, 1], index=["a", "b"]), fixed={"school": 11})
+    with pytest.raises(DataError, match="all-zero"):
+        hamilton_split(5, [0, 0])
+    with pytest.raises(DataError, match="no rows for base 'households'"):
+        allocate(10, bases, "households")
+    with pytest.raises(DataError, match=r"no resident for unit\(s\) \['atlantis'\]"):
+        allocate(10, bases, "resident", units=["lunan", "atlantis"])
+    with pytest.raises(DataError, match="missing column"):
+        allocate(10, bases.drop(columns="count"))
+    with pytest.raises(DataError, match="one allocation only"):
+        compare_allocation(pd.Series({"a": 1}), pd.Series({"b": 1}))

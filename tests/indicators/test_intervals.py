@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from eduanalytics.errors import DataError
 from eduanalytics.indicators.intervals import adjust_pvalues, poisson_rate_interval, wilson_interval
 
 
@@ -36,3 +37,19 @@ def test_poisson_interval_zero_events():
 def test_holm_by_hand():
     # p sorted 0.01, 0.02, 0.04 with m=3: 3*0.01=0.03, max(0.03, 2*0.02)=0.04, max(0.04, 1*0.04)=0.04
     assert adjust_pvalues([0.04, 0.01, 0.02]).tolist() == pytest.approx([0.04, 0.03, 0.04])
+
+
+def test_bad_counts_are_data_errors_naming_the_position():
+    with pytest.raises(DataError, match="at position 2 of 3") as e:
+        wilson_interval([1, 2, 5], [3, 3, 3])
+    assert e.value.location.column == "successes" and e.value.found == (5.0, 3.0)
+    with pytest.raises(DataError, match="at position 1 of 2"):
+        wilson_interval([1, float("nan")], [3, 3])
+    with pytest.raises(DataError, match="exposure > 0"):
+        poisson_rate_interval([1, 2], [5, 0])
+    with pytest.raises(DataError, match="confidence"):
+        wilson_interval([1], [3], confidence=95)
+    with pytest.raises(DataError, match="'holm' or 'bh'"):
+        adjust_pvalues([0.1], method="bonferroni")
+    with pytest.raises(DataError, match=r"p-values must lie in \[0, 1\]"):
+        adjust_pvalues([0.1, 1.5])

@@ -71,8 +71,7 @@ def _frame(base: Base, means: np.ndarray, persons: np.ndarray, years: range) -> 
         "persons": persons.ravel(), "mean_years": means.ravel(),
         "entrants_mean_years": np.repeat(base.entrants_mean, n_years)})
     if base.by is not None:
-        out.insert(0, base.by, np.repeat(np.asarray(base.units, dtype=object), n_years))
-        out[base.by] = out[base.by].astype(base.unit_dtype)
+        out.insert(0, base.by, base.units.repeat(n_years).astype(base.unit_dtype))
     return out
 
 
@@ -208,15 +207,15 @@ def scenarios(population: pd.DataFrame, base_year: int, target_year: int,
     if target_year < base_year:
         raise DataError(f"target year {target_year} is before the base year {base_year}",
                         column="target_year", expected=f">= {base_year}", found=target_year)
-    plans = {"none": None, **plans}
-    base = prepare(population, kw.get("age_min", 20), kw.get("age_max", 59),
-                   years=kw.get("years"), entrant_mix=kw.get("entrant_mix"),
-                   survival=kw.get("survival"), by=kw.get("by"), completions=list(plans.values()))
     unknown = set(kw) - {"age_min", "age_max", "years", "entrant_mix", "survival", "by"}
     if unknown:
         raise DataError(f"unknown option(s) {sorted(unknown)} for the projection",
                         expected="age_min, age_max, years, entrant_mix, survival, by",
                         found=sorted(unknown))
+    plans = {"none": None, **plans}
+    base = prepare(population, kw.get("age_min", 20), kw.get("age_max", 59),
+                   years=kw.get("years"), entrant_mix=kw.get("entrant_mix"),
+                   survival=kw.get("survival"), by=kw.get("by"), completions=list(plans.values()))
     span = range(base_year, target_year + 1)
     ref_means = None
     out = []

@@ -47,7 +47,7 @@ class Base:
     """
 
     by: str | None
-    units: np.ndarray
+    units: pd.Index
     unit_dtype: object
     lo: int
     age_min: int
@@ -63,43 +63,66 @@ class Base:
         """The first unit repeated ``k`` times (candidates of a search, one per "unit")."""
         def rep(a):
             return np.repeat(a[:1], k, axis=0)
-        return replace(self, units=np.arange(k), arr=rep(self.arr), present=rep(self.present),
+        return replace(self, units=pd.Index(np.arange(k)), arr=rep(self.arr), present=rep(self.present),
                        mix=rep(self.mix), entrants_mean=rep(self.entrants_mean))
 
 
 def _units(p: pd.DataFrame, by: str | None) -> tuple[np.ndarray, np.ndarray, object]:
     if by is None:
-        return np.zeros(len(p), dtype=np.int64), np.array([None], dtype=object), None
+        return np.zeros(len(p), dtype=np.int64), pd.Index([None], dtype=object), None
     codes, units = pd.factorize(p[by], sort=True)
-    return codes.astype(np.int64), np.asarray(units, dtype=object), p[by].dtype
+    return codes.astype(np.int64), pd.Index(units), p[by].dtype
 
 
-def _single_year_array(p: pd.DataFrame, codes: np.ndarray, n_units: int, lo: int,
-                       top: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts (units, levels, ages lo..top) and the ages present, bands split evenly."""
-    n_ages, n_lv = top - lo + 1, len(LEVELS)
-    amin = p["age_min"].to_numpy(dtype=np.int64) - lo
-    width = p["age_max"].to_numpy(dtype=np.int64) - p["age_min"].to_numpy(dtype=np.int64) + 1
-    lv_codes, lv_uniq = pd.factorize(p["attainment"])
-    lv = np.array([_LEVEL_INDEX[str(x)] for x in lv_uniq], dtype=np.int64)[lv_codes]
-    # one cell per (unit, level, band start): bands of one unit never overlap (checked)
-    start = np.bincount((codes * n_lv + lv) * n_ages + amin,
-                        weights=p["count"].to_numpy(dtype=float),
+def _single_year_array(codes: np.ndarray, start: np.ndarray, lv: np.ndarray, count: np.ndarray,
+                       bands: tuple[np.ndarray, np.ndarray, np.ndarray], n_units: int,
+                       n_ages: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts (units, levels, ages) and the ages present, bands split evenly over their years.
+
+    ``start`` is each row's first age (offset from the array's youngest), ``bands`` the
+    distinct (unit, start, width) of the units, which never overlap (checked by the caller).
+    """
+    n_lv = len(LEVELS)
+    # one cell per (unit, level, band start)
+    first = np.bincount((codes * n_lv + lv) * n_ages + start, weights=count,
                         minlength=n_units * n_lv * n_ages).reshape(n_units, n_lv, n_ages)
-    wbase = int(width.max()) + 1
-    key = np.unique((codes * n_ages + amin) * wbase + width)  # distinct bands of each unit
-    u, s = np.divmod(key // wbase, n_ages)
-    w = key % wbase
-    k = np.arange(int(w.sum())) - np.repeat(np.cumsum(w) - w, w)
-    u_rep, s_rep, w_rep = np.repeat(u, w), np.repeat(s, w), np.repeat(w, w)
-    age = s_rep + k
-    keep = age < n_ages
-    u_rep, s_rep, w_rep, age = u_rep[keep], s_rep[keep], w_rep[keep], age[keep]
+    u, s, w = bands
     arr = np.zeros((n_units, n_lv, n_ages))
-    arr[u_rep, :, age] = start[u_rep, :, s_rep] / w_rep[:, None]
     present = np.zeros((n_units, n_ages), dtype=bool)
-    present[u_rep, age] = True
+    # one block copy per distinct band (start, width): units usually share their bands
+    pair = s * (int(w.max()) + 1) + w
+    order = np.argsort(pair, kind="stable")
+    cuts = np.flatnonzero(np.diff(pair[order])) + 1
+    for grp in np.split(order, cuts):
+        s0, w0 = int(s[grp[0]]), int(w[grp[0]])
+        ages = slice(s0, min(s0 + w0, n_ages))
+        sel = slice(None) if len(grp) == n_units else u[grp]
+        arr[sel, :, ages] = (first[sel, :, s0] / w0)[:, :, None]
+        present[sel, ages] = True
     return arr, present
+
+
+def _bands(codes: np.ndarray, start: np.ndarray, width: np.ndarray, n_units: int, n_start: int,
+           units: np.ndarray, by: str | None, lo: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct bands (unit, start, width) by unit then age; overlapping bands raise."""
+    width_at = np.zeros((n_units, n_start), dtype=np.int64)
+    width_at[codes, start] = width
+    other = np.flatnonzero(width_at[codes, start] != width)  # same start, another width
+    u, s = np.nonzero(width_at)
+    w = width_at[u, s]
+    clash = np.flatnonzero((u[1:] == u[:-1]) & (s[1:] < s[:-1] + w[:-1])) + 1
+    if other.size or clash.size:
+        if other.size:
+            i = other[0]
+            unit, a, b = codes[i], start[i] + lo, start[i] + width[i] - 1 + lo
+        else:
+            i = clash[0]
+            unit, a, b = u[i], s[i] + lo, s[i] + w[i] - 1 + lo
+        name = "" if by is None else f" for {by} {units[int(unit)]}"
+        raise DataError(f"population: population age bands overlap{name} (the band {a}-{b} "
+                        "overlaps another)", column="age_min", expected="bands that do not overlap",
+                        found=f"{a}-{b}")
+    return u, s, w
 
 
 def prepare(population: pd.DataFrame, age_min: int, age_max: int,
@@ -113,14 +136,19 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
     """
     what = "population"
     require(population, [*([by] if by else []), "age_min", "age_max", "attainment", "count"], what)
-    p = population[population["attainment"].notna()]
+    cols = [*([by] if by else []), *(c for c in ("unit_id", "sex") if c in population.columns),
+            "age_min", "age_max", "attainment", "count"]
+    p = population.loc[population["attainment"].notna().to_numpy(dtype=bool),
+                       list(dict.fromkeys(cols))]
     p = age_ranges(p, what)
     p = numeric_counts(p, ["count"], what)
-    known_values(p["attainment"], LEVELS, what, "attainment")
+    lv_codes, lv_uniq = pd.factorize(p["attainment"])
+    known_values(pd.Series(lv_uniq, dtype=object), LEVELS, what, "attainment")
+    lv = np.array([_LEVEL_INDEX[str(x)] for x in lv_uniq], dtype=np.int64)[lv_codes]
     one_unit_per_group(p, [by] if by else [], what)
     codes, units, unit_dtype = _units(p, by)
     below = p["age_min"].le(age_max).to_numpy(dtype=bool)
-    p, codes = p[below], codes[below]
+    p, codes, lv = p[below], codes[below], lv[below]
     if p.empty:
         raise DataError(f"{what}: no rows with an attainment level at ages up to {age_max}",
                         column="age_min", expected=f"rows starting at or below {age_max}",
@@ -130,21 +158,13 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
                         "split it", column="age_max", expected=f"closed bands up to {age_max}",
                         found=f"{p.loc[p['age_max'].isna(), 'age_min'].iloc[0]}+")
     a_lo = p["age_min"].to_numpy(dtype=np.int64)
-    a_hi = p["age_max"].to_numpy(dtype=np.int64)
-    big = int(a_hi.max()) + 2
-    key = np.unique((codes * big + a_lo) * big + a_hi)  # distinct bands, by unit then age
-    b_u, rest = np.divmod(key, big * big)
-    b_lo, b_hi = np.divmod(rest, big)
-    clash = np.flatnonzero((b_u[1:] == b_u[:-1]) & (b_lo[1:] <= b_hi[:-1])) + 1
-    if clash.size:
-        i = clash[0]
-        unit = "" if by is None else f" for {by} {units[int(b_u[i])]}"
-        raise DataError(f"{what}: population age bands overlap{unit} (a band starting at "
-                        f"{b_lo[i]} overlaps the one before it)", column="age_min",
-                        expected="bands that do not overlap", found=f"{b_lo[i]}-{b_hi[i]}")
+    width = p["age_max"].to_numpy(dtype=np.int64) - a_lo + 1
     lo = int(min(age_min - 1, a_lo.min()))
     top = max(age_max, age_min + 4)
-    arr, present = _single_year_array(p, codes, len(units), lo, top)
+    start = a_lo - lo
+    bands = _bands(codes, start, width, len(units), age_max - lo + 1, units, by, lo)
+    arr, present = _single_year_array(codes, start, lv, p["count"].to_numpy(dtype=float), bands,
+                                      len(units), top - lo + 1)
     levels = list(LEVELS)
     to_levels = [lv for c in completions if c is not None and "level_to" in c
                  for lv in pd.unique(c["level_to"].dropna().astype(str))]
@@ -227,21 +247,23 @@ def run(base: Base, moves: Moves, base_year: int, target_year: int,
     n_units = base.arr.shape[0]
     w0, n_w = base.age_min - base.lo, base.age_max - base.age_min + 1
     work = base.arr[:, :, w0:w0 + n_w].copy()
+    spare = np.empty_like(work)
     young = base.arr[:, :, :w0].sum(axis=1)
     first = work[:, :, 0].sum(axis=1)
     n_years = target_year - base_year + 1
     means, persons = np.empty((n_units, n_years)), np.empty((n_units, n_years))
     ok = np.ones(n_units, dtype=bool)
-    yrs = base.yrs[None, :, None]
 
     def measure(t: int) -> None:
-        persons[:, t] = work.reshape(n_units, -1).sum(axis=1)
+        by_level = work.sum(axis=2)
+        persons[:, t] = by_level.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            means[:, t] = (work * yrs).reshape(n_units, -1).sum(axis=1) / persons[:, t]
+            means[:, t] = (by_level @ base.yrs) / persons[:, t]
 
     measure(0)
     for step, year in enumerate(range(base_year + 1, target_year + 1), start=1):
-        work[:, :, 1:] = work[:, :, :-1].copy()  # age a-1 -> a; the oldest cohort leaves
+        spare[:, :, 1:] = work[:, :, :-1]  # age a-1 -> a; the oldest cohort leaves
+        work, spare = spare, work
         a = w0 - step
         size = np.where(base.present[:, a], young[:, a], first) if 0 <= a < w0 else first
         work[:, :, 0] = base.mix * size[:, None]

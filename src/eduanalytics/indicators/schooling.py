@@ -6,6 +6,15 @@ it reproduces the yearbook's county figures to two decimals). Every mean states 
 population it is for — "6+" (the yearbook's county figures), "15+" (the communiqué's
 provincial figures), "20-59" (plans) — and rows of different, overlapping age ranges are
 never mixed in one mean.
+
+Nothing gives a silent figure: a missing (NaN), negative or non-numeric count (text such as
+``"1,234"`` is refused, naming the column and the value — counts are parsed at ingest), an
+unknown attainment value, a negative, missing or empty age range, a duplicated or
+overlapping age group, several units stacked without grouping by them, ``total`` rows
+mixed with male/female rows, or a missing column raise
+:class:`~eduanalytics.errors.DataError` naming the column, the unit/row and what was
+expected. A group of nobody is not an error: its mean is NaN and its ``flag`` says "zero
+population".
 """
 
 from __future__ import annotations
