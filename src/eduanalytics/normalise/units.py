@@ -41,6 +41,15 @@ def _strip_prefixes(key: str, prefixes: Sequence[str]) -> str:
     return key
 
 
+_OFFICE = re.compile(r"(?<=[街道镇乡])(办事处|人民政府|政府|办)$")
+
+
+def _formal(key: str) -> str:
+    """The unit's name without its office form: 新桥街道办事处 -> 新桥街道, 新桥镇人民政府 ->
+    新桥镇 (the 街道/镇/乡 word is kept, so a street and a town of one stem stay apart)."""
+    return _OFFICE.sub("", key)
+
+
 def _stem(key: str) -> str:
     for _ in range(2):  # 东城街道办事处 -> 东城
         stem = _SUFFIX.sub("", key)
@@ -88,6 +97,7 @@ def _layered_lookup(units: pd.DataFrame, prefixes: list[str]) -> tuple[dict, dic
     for key, uid in exact.items():
         s = _strip_prefixes(key, prefixes)
         stripped.setdefault(s, set()).add(uid)
+        stripped.setdefault(_formal(s), set()).add(uid)
         stems.setdefault(_stem(s), set()).add(uid)
     return exact, stripped, stems
 
@@ -98,7 +108,7 @@ def match_unit(text: str, exact: dict, stripped: dict, stems: dict, prefixes: li
     if text in exact:
         return exact[text], [], False
     key = _strip_prefixes(text, prefixes)
-    for table, k in ((stripped, key), (stems, _stem(key))):
+    for table, k in ((stripped, key), (stripped, _formal(key)), (stems, _stem(key))):
         ids = table.get(k, set())
         if len(ids) == 1:
             return next(iter(ids)), [], False
