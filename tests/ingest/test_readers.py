@@ -123,9 +123,8 @@ def test_parquet_and_csv_header_rows(tmp_path):
 
 
 def test_docx_table_by_has_columns(tmp_path):
-    from _support.county import TASK_HEADER, TASK_ROWS, write_docx_table
-
     import docx
+    from _support.county import TASK_HEADER, TASK_ROWS, write_docx_table
 
     from eduanalytics.ingest.readers import read_docx_table
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalytics.config import InputSpec
+from eduanalytics.errors import InputError
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     REJECT_COLUMNS,
@@ -80,7 +81,8 @@ def ingest_plan_indicators(path: str | Path, region: str, spec: InputSpec | None
     raw, df = _read(path, "plan_indicators", spec)
     year_cols = [c for c in df.columns if re.fullmatch(r"\s*(19|20)\d{2}\s*(年)?", str(c))]
     if not year_cols:
-        raise ValueError(f"{path}: header row: no year columns (2023, 2024, ...) found")
+        raise InputError("header row: no year columns", file=path, expected="columns 2023, 2024, …",
+                         found=[str(c) for c in raw.columns if not str(c).startswith("_")])
     names = df["indicator_name"].astype("string")
     ids = indicator_ids(names)
     cells = df[year_cols].astype("string")
