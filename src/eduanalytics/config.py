@@ -397,7 +397,8 @@ def load_config(
     year : int, optional
         Reporting year; defaults to the config's ``default_year``.
     root : path-like, optional
-        Project root; defaults to :func:`project_root`.
+        Project root; defaults to the folder holding ``config/`` when the config sits in
+        ``<root>/config/`` next to ``<root>/data/``, else :func:`project_root`.
 
     Returns
     -------
@@ -413,6 +414,8 @@ def load_config(
         p = root_p / p
     if not p.exists():
         raise ConfigError(f"region config not found: {p}")
+    if root is None and p.resolve().parent.name == "config" and (p.resolve().parents[1] / "data").is_dir():
+        root_p = p.resolve().parents[1]  # <root>/config/<region>.yaml next to <root>/data
     with open(p, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     for key in ("region", "name"):

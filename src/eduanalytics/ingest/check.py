@@ -171,10 +171,8 @@ def check_region(config: RegionConfig) -> pd.DataFrame:
     except EduError as exc:
         rows.append({"input": "config", "file": str(config.path), "status": "error",
                      "problem": str(exc), "fix": "see docs/region_config.md"})
-    df = pd.DataFrame(rows).reindex(columns=CHECK_COLUMNS)
-    for c in ("rows_in", "rows_clean", "rows_rejected", "rows_total"):
-        df[c] = df[c].fillna(0).astype(int)
-    return df.fillna("")
+    blank = {c: 0 if c.startswith("rows_") else "" for c in CHECK_COLUMNS}
+    return pd.DataFrame([{**blank, **r} for r in rows], columns=CHECK_COLUMNS)
 
 
 def check_failed(table: pd.DataFrame) -> bool:
@@ -190,7 +188,8 @@ def check_config_file(path: str | Path, year: int | None = None) -> pd.DataFrame
     try:
         cfg = load_config(path, year)
     except EduError as exc:
-        return pd.DataFrame([{"input": "config", "file": str(path), "status": "error",
-                              "problem": str(exc), "fix": "see docs/region_config.md"}]
-                            ).reindex(columns=CHECK_COLUMNS).fillna("")
+        row = {c: 0 if c.startswith("rows_") else "" for c in CHECK_COLUMNS}
+        row.update({"input": "config", "file": str(path), "status": "error",
+                    "problem": str(exc), "fix": "see docs/region_config.md"})
+        return pd.DataFrame([row], columns=CHECK_COLUMNS)
     return check_region(cfg)
