@@ -270,9 +270,10 @@ def map_headers(raw: pd.DataFrame, aliases: dict[str, list[str]]) -> pd.DataFram
     return raw.rename(columns=rename)
 
 
-def _header_key(text: str, clean_text) -> str:
-    cleaned = clean_text(pd.Series([text])).iloc[0]
-    return "".join(str(cleaned).split()).lower()
+def _header_key(text: str, clean_text=None) -> str:
+    from eduanalytics.normalise.text import clean_one
+
+    return "".join(clean_one(str(text)).split()).lower()
 
 
 def rejections(

@@ -65,9 +65,9 @@ def _text(v: Any) -> str:
 
 
 def _key(text: str) -> str:
-    from eduanalytics.normalise.text import clean_text
+    from eduanalytics.normalise.text import clean_one
 
-    return "".join(str(clean_text(pd.Series([text])).iloc[0] or "").split()).lower()
+    return "".join(clean_one(str(text)).split()).lower()
 
 
 def _unique(names: list[str], parents: list[str], join: str = "/") -> list[str]:
@@ -289,21 +289,21 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
     path = Path(path)
     wb = _open_workbook(path)
     names = list(wb.sheet_names)
-    cache: dict[int, list] = {}
+    cache: dict[int, tuple[list, list]] = {}
 
-    def grid_of(i: int) -> list:
+    def grid_of(i: int) -> tuple[list, list]:
+        """(cells, merged ranges) of sheet i, read once."""
         if i not in cache:
-            cache[i] = wb.get_sheet_by_index(i).to_python(skip_empty_area=False)
+            ws = wb.get_sheet_by_index(i)
+            cache[i] = (ws.to_python(skip_empty_area=False), ws.merged_cell_ranges or [])
         return cache[i]
 
     def texts_of(i: int) -> list[list[str]]:
-        ws = wb.get_sheet_by_index(i)
-        return _fill_merged(grid_of(i), ws.merged_cell_ranges or [], max_header_row)
+        return _fill_merged(*grid_of(i), max_header_row)
 
     idx = _pick(names, sheet, texts_of, path, "sheet")
-    ws = wb.get_sheet_by_index(idx)
-    df = frame_from_grid(grid_of(idx), file=path, sheet=names[idx],
-                         merged=ws.merged_cell_ranges or [], header_rows=header_rows,
+    grid, merged = grid_of(idx)
+    df = frame_from_grid(grid, file=path, sheet=names[idx], merged=merged, header_rows=header_rows,
                          header_keywords=header_keywords, header_join=header_join,
                          max_header_row=max_header_row)
     attrs = dict(df.attrs)
