@@ -136,3 +136,19 @@ def test_docx_table_by_has_columns(tmp_path):
     df = read_docx_table(p, table={"has_columns": ["联系人"]})
     assert df.attrs["sheet"] == "table 1" and df.loc[0, "电话"] == "1"
     assert read_docx_table(p, table=0).loc[0, "常住人口"] == "12,345"
+
+
+def test_empty_sheet_is_an_input_error(tmp_path):
+    import pytest
+
+    from eduanalytics.errors import InputError
+
+    p = _register_workbook(tmp_path / "reg.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("空表")
+    wb.save(p)
+    with pytest.raises(InputError, match="empty") as exc:
+        read_xlsx_table(p, sheet="空表")
+    assert "空表" in str(exc.value)

@@ -157,6 +157,9 @@ def frame_from_grid(grid: list[list[Any]], *, file: str | Path, sheet: str | Non
         Header texts as columns, ``_file``, ``_row``; ``attrs["header_rows"]``.
     """
     width = max((len(r) for r in grid), default=0)
+    if not width:
+        raise InputError("the sheet/table is empty", file=file, sheet=sheet,
+                         expected="a header row and data rows")
     grid = [list(r) + [None] * (width - len(r)) for r in grid]
     top = min(len(grid), max(max_header_row, max(header_rows or [0])))
     texts = _fill_merged(grid, merged or [], top)
