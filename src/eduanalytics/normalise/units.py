@@ -140,6 +140,10 @@ def normalise_unit_names(s: pd.Series, units: pd.DataFrame,
         the canonical name), ``candidates`` (canonical names, ``、``-joined; <NA> when
         matched).
     """
+    codes, uniques = pd.factorize(s.astype("string"), use_na_sentinel=False)
+    if len(uniques) < len(s):  # work on the distinct names, then spread back
+        small = normalise_unit_names(pd.Series(uniques, dtype="string"), units, prefixes)
+        return small.take(codes).set_axis(s.index)
     pref = _prefix_keys(units, prefixes)
     exact, stripped, stems = _layered_lookup(units, pref)
     names = dict(zip(units["unit_id"], units["name"], strict=True))
