@@ -152,3 +152,19 @@ def test_empty_sheet_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="empty") as exc:
         read_xlsx_table(p, sheet="空表")
     assert "空表" in str(exc.value)
+
+
+def test_xlsx_cells_as_excel_holds_them(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["身份证号", "日期", "备注", "比例"])
+    ws.append([331004199001011, dt.date(2024, 3, 6), None, 0.5])
+    p = tmp_path / "v.xlsx"
+    wb.save(p)
+    df = read_xlsx_table(p)
+    row = df.iloc[0]
+    # a whole number stays a whole number (not 3.31e14 as text), empty is None, dates datetimes
+    assert row["身份证号"] == 331004199001011 and isinstance(row["身份证号"], int)
+    assert row["日期"] == dt.datetime(2024, 3, 6) and row["备注"] is None and row["比例"] == 0.5

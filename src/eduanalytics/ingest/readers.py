@@ -79,14 +79,27 @@ def list_sheets(path: str | Path) -> list[str]:
     return list(_open_workbook(Path(path)).sheet_names)
 
 
-def _dates_to_datetimes(df: pd.DataFrame) -> pd.DataFrame:
-    """calamine gives date-only cells as ``datetime.date``: make them datetimes."""
+def _excel_values(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells as Excel holds them (what openpyxl gave): an empty cell None, a whole number
+    int (calamine reads every number as float: 331004199001011234 stored as a number must
+    not become 3.31e17), a date-only cell a datetime."""
     for c in df.columns:
-        if df[c].dtype != object or c.startswith("_"):
+        if df[c].dtype != object or str(c).startswith("_"):
             continue
-        is_date = df[c].map(type).eq(dt.date)
-        if is_date.any():
-            df.loc[is_date, c] = [dt.datetime(d.year, d.month, d.day) for d in df.loc[is_date, c]]
+        col = df[c]
+        kind = col.map(type)
+        empty = kind.eq(str) & col.eq("")
+        whole = kind.eq(float)
+        if whole.any():
+            vals = col[whole]
+            whole.loc[whole] = [v.is_integer() for v in vals]
+        is_date = kind.eq(dt.date)
+        if empty.any() or whole.any() or is_date.any():
+            col = col.copy()
+            col[empty] = None
+            col[whole] = [int(v) for v in col[whole]]
+            col[is_date] = [dt.datetime(d.year, d.month, d.day) for d in col[is_date]]
+            df[c] = col
     return df
 
 
@@ -138,7 +151,7 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
                          header_keywords=header_keywords, header_join=header_join,
                          max_header_row=max_header_row)
     attrs = dict(df.attrs)
-    df = _dates_to_datetimes(df)
+    df = _excel_values(df)
     df.attrs.update(attrs, sheets=names)
     return df
 
