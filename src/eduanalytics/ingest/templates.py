@@ -122,7 +122,14 @@ def templates_markdown() -> str:
     """The input templates as a Markdown document."""
     out = ["# Input templates", "",
            "Columns a region's own files must have. Headers may be any of the accepted ones; "
-           "extra columns are ignored; `/` or `—` means not applicable, a blank cell missing.", ""]
+           "extra columns are ignored; `/` or `—` means not applicable, a blank cell missing.",
+           "",
+           "A file that uses other header words, other sheets, title rows or a two-row header "
+           "needs no edit: say so in the region config (`inputs.<kind>.fields`, `sheet`/`table`, "
+           "`header_rows`; docs/region_config.md). A census/survey table with one row per unit "
+           "and census and survey counts side by side is read with `form: wide`. "
+           "`eduanalytics check` shows, per file, which columns were matched and which are "
+           "missing.", ""]
     for kind, cols in TEMPLATES.items():
         out += [f"## {kind}", "", "| column | accepted headers | required | meaning | example |",
                 "|---|---|---|---|---|"]
