@@ -68,3 +68,18 @@ def test_step_result_reconciles_or_says_why():
     with pytest.raises(AssertionError, match="in 3 != clean 1"):
         res.check_reconciles()
     assert list(res.sheets.columns) == ["step", "file", "sheet", "used", "header_rows"]
+
+
+def test_cleaning_log_lists_sheets_found_and_used():
+    from eduanalytics.ingest.cleaning_log import render_log
+
+    raw = pd.DataFrame()
+    raw.attrs.update(sheet="学员名单", sheets=["说明", "学员名单"], header_rows=[3, 4])
+    res = StepResult(step="enrolments", files=[Path("r.xlsx")], tables={}, rows_in=0,
+                     rows_clean=0, sheets=sheet_records("enrolments", raw, "r.xlsx"))
+    empty = pd.DataFrame(columns=["step", "file", "row", "column", "value", "reason"])
+    log = render_log("jia", 2024, "2024-12-31", [res], empty,
+                     pd.DataFrame(columns=["step", "column", "change", "n"]),
+                     pd.DataFrame(columns=["kind"]))
+    assert "| enrolments | r.xlsx | 说明 | False |  |" in log
+    assert "| enrolments | r.xlsx | 学员名单 | True | 3,4 |" in log

@@ -111,6 +111,7 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         task_docx = ingest_task_table(copy_spec.path, config, spec=copy_spec)
         task_docx.step = "task_table[docx]"
         task_docx.findings = task_docx.findings.assign(step=task_docx.step)
+        task_docx.sheets = task_docx.sheets.assign(step=task_docx.step)
         steps.append(task_docx)
         extra_findings.append(compare_task_tables(task, task_docx))
 
