@@ -9,9 +9,13 @@ from eduanalytics.ingest.check import check_config_file, check_failed, check_reg
 
 
 def test_check_reports_each_input(tmp_path):
-    cfg = load_county(make_county(tmp_path))
+    root = make_county(tmp_path)
+    (root / "data/raw/jia/2024/old_register.xlsx").write_bytes(b"")
+    cfg = load_county(root)
     table = check_region(cfg).set_index("input")
-    assert list(table.index) == ["task_table", "survey"]
+    assert list(table.index) == ["task_table", "survey", "(no input)"]
+    assert table.loc["(no input)", "file"].endswith("old_register.xlsx")
+    assert table.loc["(no input)", "status"] == "note"
     task = table.loc["task_table"]
     # 6 rows: 5 units + 合计; 其中初中及以下's 合计 is off by 1,200
     assert (task["rows_in"], task["rows_clean"], task["rows_total"]) == (6, 5, 1)

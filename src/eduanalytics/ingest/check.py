@@ -165,6 +165,7 @@ def check_region(config: RegionConfig) -> pd.DataFrame:
             continue
         if spec is not None:
             rows.append(check_input(kind, spec, config))
+    rows += unused_files(config, [r["file"] for r in rows])
     try:
         config.units()
         config.programmes()
@@ -173,6 +174,19 @@ def check_region(config: RegionConfig) -> pd.DataFrame:
                      "problem": str(exc), "fix": "see docs/region_config.md"})
     blank = {c: 0 if c.startswith("rows_") else "" for c in CHECK_COLUMNS}
     return pd.DataFrame([{**blank, **r} for r in rows], columns=CHECK_COLUMNS)
+
+
+def unused_files(config: RegionConfig, used: list[str]) -> list[dict[str, Any]]:
+    """Table files in ``data/raw/<region>/<year>/`` that no input names (status ``note``)."""
+    if not config.raw_dir.is_dir():
+        return []
+    named = {str(Path(u).resolve()) for u in used if u}
+    return [{"input": "(no input)", "file": str(p), "status": "note",
+             "problem": "this file is not read by any input",
+             "fix": "name it under inputs.<kind>.path if it should be used"}
+            for p in sorted(config.raw_dir.rglob("*"))
+            if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".docx", ".parquet")
+            and str(p.resolve()) not in named]
 
 
 def check_failed(table: pd.DataFrame) -> bool:
