@@ -84,6 +84,34 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a region's config and files without running notebooks."""
+    import pandas as pd
+
+    from eduanalytics.ingest.check import check_config_file, check_failed
+
+    table = check_config_file(args.config, args.year)
+    cols = ["input", "status", "sheet", "header_rows", "rows_in", "rows_clean", "rows_rejected",
+            "rows_total", "fields_missing"]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(table[cols].to_string(index=False))
+    for r in table[table["problem"].ne("")].itertuples():
+        print(f"\n[{r.status}] {r.input}: {r.problem}\n  fix: {r.fix}")
+    failed = check_failed(table)
+    print("\nthe report would fail: fix the errors above" if failed else "\nthe report can run")
+    return 1 if failed else 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write a starting config for a new region from its folder of files."""
+    from eduanalytics.ingest.onboard import write_config
+
+    out = Path(args.out) if args.out else Path("config") / f"{args.region}.yaml"
+    path = write_config(args.folder, out, region=args.region, name=args.name, year=args.year)
+    print(f"config written to {path}; read its comments, then run eduanalytics check")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used by the tests)."""
     p = argparse.ArgumentParser(prog="eduanalytics", description=__doc__.splitlines()[0])
@@ -116,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--size", default="slide", choices=["slide", "half_a4"])
     sp.add_argument("--lang", default="zh", choices=["zh", "en"])
     sp.set_defaults(func=cmd_charts)
+    sp = sub.add_parser("check", help="validate a region's config and files (no notebooks)")
+    sp.add_argument("--config", default="config/luqiao.yaml", help="region config (YAML or region id)")
+    sp.add_argument("--year", type=int, default=None, help="reporting year (default: the config's)")
+    sp.set_defaults(func=cmd_check)
+    sp = sub.add_parser("init", help="write a starting config from a folder of a region's files")
+    sp.add_argument("folder", help="folder holding the region's files")
+    sp.add_argument("--region", required=True, help="short id of the region (folder names)")
+    sp.add_argument("--name", default=None, help="full name, e.g. 某市某县")
+    sp.add_argument("--year", type=int, default=None, help="year of the files")
+    sp.add_argument("--out", default=None, help="config to write (default config/<region>.yaml)")
+    sp.set_defaults(func=cmd_init)
     sp = sub.add_parser("templates", help="write example input files of every template")
     sp.add_argument("--out", default="templates")
     sp.set_defaults(func=cmd_templates)

@@ -78,7 +78,8 @@ INPUT_KINDS = ("task_table", "task_table_copy", "register", "census_streets", "s
 #: Keys an ``inputs.<kind>`` entry may hold (see docs/region_config.md).
 INPUT_KEYS = {"path", "synthetic", "sheet", "sheets", "header_rows", "header_join", "fields",
               "values", "populations", "targets", "programme_from", "school_field", "form",
-              "year", "age", "levels", "columns", "code", "region", "encoding", "table"}
+              "year", "age", "levels", "columns", "code", "region", "encoding", "table",
+              "census_year"}
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,19 @@ class InputSpec:
         ``fields``, ``values``, ``populations``, ``targets``, ``programme_from``,
         ``school_field``, ``form``, ``year``, ``age``, ``levels``, ``columns``, ``code``,
         ``region``, ``encoding``, ``table``).
+    config_file : Path, optional
+        The region config it comes from (named in errors).
     """
 
     kind: str
     path: Path
     synthetic: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    config_file: Path | None = None
+
+    def key(self, name: str) -> str:
+        """The dotted config key of one of this input's options (for messages)."""
+        return f"inputs.{self.kind}.{name}"
 
     def get(self, key: str, default: Any = None) -> Any:
         """An option of this input (``None``/default when not set)."""
@@ -123,6 +131,45 @@ class InputSpec:
         """Field -> {raw text: canonical id}, extending the built-in value maps."""
         return {str(k): {str(a): str(b) for a, b in (v or {}).items()}
                 for k, v in (self.options.get("values") or {}).items()}
+
+    @property
+    def layout(self) -> dict[str, Any]:
+        """Reader keywords of this input: ``sheet``, ``table``, ``header_rows``,
+        ``header_join``, ``encoding`` (only those set)."""
+        out = {k: self.options[k] for k in ("sheet", "table", "header_rows", "header_join",
+                                             "encoding") if self.options.get(k) is not None}
+        if "header_rows" in out:
+            hr = out["header_rows"]
+            out["header_rows"] = [int(x) for x in (hr if isinstance(hr, list) else [hr])]
+        return out
+
+    @property
+    def populations(self) -> list[dict[str, Any]]:
+        """Declared population columns of a task table: ``column``, ``base``, ``age``
+        (``[min, max]`` or None), ``levels`` (list or None)."""
+        out = []
+        for i, p in enumerate(self.options.get("populations") or []):
+            if not isinstance(p, dict) or "column" not in p or "base" not in p:
+                _spec_error(self, f"populations[{i}]", "needs column and base",
+                            "{column: <header>, base: <id>, age: [min, max], levels: [...]}")
+            out.append({"column": str(p["column"]), "base": str(p["base"]),
+                        "age": p.get("age"), "levels": p.get("levels")})
+        return out
+
+    @property
+    def targets(self) -> list[dict[str, str]]:
+        """Declared target columns of a task table: ``column`` -> ``programme``."""
+        out = []
+        for i, t in enumerate(self.options.get("targets") or []):
+            if not isinstance(t, dict) or "column" not in t or "programme" not in t:
+                _spec_error(self, f"targets[{i}]", "needs column and programme",
+                            "{column: <header>, programme: <programme id>}")
+            out.append({"column": str(t["column"]), "programme": str(t["programme"])})
+        return out
+
+
+def _spec_error(spec: InputSpec, key: str, message: str, allowed: str) -> None:
+    raise ConfigError(message, file=spec.config_file, key=spec.key(key), allowed=allowed)
 
 
 @dataclass(frozen=True)
@@ -209,7 +256,8 @@ class RegionConfig:
                               allowed=", ".join(sorted(INPUT_KEYS)))
         opts = {k: v for k, v in entry.items() if k not in ("path", "synthetic")}
         return InputSpec(kind=kind, path=self.resolve_path(entry["path"]),
-                         synthetic=bool(entry.get("synthetic", False)), options=opts)
+                         synthetic=bool(entry.get("synthetic", False)), options=opts,
+                         config_file=self.path)
 
     def inputs(self) -> dict[str, InputSpec]:
         """Every configured input, by kind."""
@@ -235,7 +283,11 @@ class RegionConfig:
 
     # -- sections --------------------------------------------------------------
     def units(self) -> pd.DataFrame:
-        """The ``units`` tidy table: unit_id, name, kind, aliases (list of str)."""
+        """The ``units`` tidy table: unit_id, name, kind, aliases (list of str).
+
+        ``attrs["unit_prefixes"]`` holds the prefixes stripped before matching unit names
+        (``unit_prefixes`` plus the parts of the region ``name``: 台州市, 路桥区).
+        """
         rows = self.data.get("units") or []
         if not rows:
             raise ConfigError(f"{self.path}: no units listed")
@@ -250,7 +302,19 @@ class RegionConfig:
         dup = df["unit_id"][df["unit_id"].duplicated()]
         if len(dup):
             raise ConfigError(f"{self.path}: unit id(s) listed twice: {sorted(set(dup))}")
+        df.attrs["unit_prefixes"] = self.unit_prefixes
         return df
+
+    @property
+    def unit_prefixes(self) -> list[str]:
+        """Prefixes stripped from unit names before matching: ``unit_prefixes`` and the
+        parts of ``name`` (``某市甲县`` gives ``某市``, ``甲县``), longest first."""
+        import re
+
+        parts = re.findall(r".+?(?:自治州|自治县|省|市|州|盟|区|县|旗)", self.name)
+        extra = [str(p) for p in (self.data.get("unit_prefixes") or [])]
+        words = {w for w in [*extra, self.name, *parts] if w}
+        return sorted(words, key=lambda w: (-len(w), w))
 
     def programmes(self) -> dict[str, dict[str, Any]]:
         """The ``programmes`` section (programme id -> settings)."""
@@ -333,7 +397,8 @@ def load_config(
     year : int, optional
         Reporting year; defaults to the config's ``default_year``.
     root : path-like, optional
-        Project root; defaults to :func:`project_root`.
+        Project root; defaults to the folder holding ``config/`` when the config sits in
+        ``<root>/config/`` next to ``<root>/data/``, else :func:`project_root`.
 
     Returns
     -------
@@ -349,6 +414,8 @@ def load_config(
         p = root_p / p
     if not p.exists():
         raise ConfigError(f"region config not found: {p}")
+    if root is None and p.resolve().parent.name == "config" and (p.resolve().parents[1] / "data").is_dir():
+        root_p = p.resolve().parents[1]  # <root>/config/<region>.yaml next to <root>/data
     with open(p, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
     for key in ("region", "name"):

@@ -51,3 +51,63 @@ def test_population_table_bad_rows(cfg, tmp_path):
     assert pop["count"].tolist() == [123, 1200]  # full-width digits and a thousands separator
     assert set(res.rejected["row"]) == {3, 4}
     assert res.rows_in == res.rows_clean + res.rows_rejected
+
+
+# -- a wide survey (tests/_support/county.py): one row per town, 15-59, 初中及以下 ----------
+
+def test_wide_survey_with_total_row(tmp_path):
+    from _support.county import load_county, make_county
+
+    cfg = load_county(make_county(tmp_path))
+    spec = cfg.input("survey")
+    res = ingest_population(spec.path, cfg, source="survey", year=2024, spec=spec)
+    pop = res.tables["population"]
+    by = pop.pivot_table(index="unit_id", columns="source", values="count", aggfunc="sum")
+    assert by["census"].to_dict() == {"beishan": 1200, "dongcheng": 4000, "nanshan": 2000,
+                                      "xicheng": 2500}
+    assert int(by["survey"].sum()) == 9100
+    assert set(pop["age_min"]) == {15} and set(pop["age_max"]) == {59}  # not an error
+    assert pop["attainment"].isna().all()
+    assert set(pop["levels"]) == {"none+preschool+primary+junior_secondary"}
+    assert set(pop["sex"]) == {"total"}
+    assert dict(zip(pop["source"], pop["year"], strict=False)) == {"census": 2020, "survey": 2024}
+    f = res.findings.set_index("column")
+    assert f.loc["七普人数", "kind"] == "total_matches"
+    assert (f.loc["摸排人数", "published"], f.loc["摸排人数", "computed"],
+            f.loc["摸排人数", "difference"]) == (9000, 9100, -100)
+    assert res.rows_in == 5 and res.rows_clean == 4 and res.rows_total == 1
+    assert res.sheets.set_index("sheet")["used"].to_dict() == {"摸排汇总": True, "说明": False}
+    assert res.sheets.loc[res.sheets["used"], "header_rows"].iloc[0] == "3"
+
+
+def test_wide_survey_without_total_and_a_bad_row(tmp_path):
+    from _support.county import load_county, make_county, write_survey_xlsx
+
+    root = make_county(tmp_path)
+    write_survey_xlsx(root / "data/raw/jia/2024/survey.xlsx",
+                      rows=[["东城街道", "4,000", "３６００"], ["无名镇", 10, 10], ["北山乡", 1200, -3]])
+    cfg = load_county(root)
+    res = ingest_population(cfg.input("survey").path, cfg, source="survey", year=2024,
+                            spec=cfg.input("survey"))
+    pop = res.tables["population"]
+    assert pop.set_index("source")["count"].to_dict() == {"census": 4000, "survey": 3600}
+    assert set(res.rejected["row"]) == {5, 6} and res.findings.empty
+    assert res.rows_in == res.rows_clean + res.rows_rejected == 3
+
+
+def test_wide_survey_config_errors(tmp_path):
+    from _support.county import CONFIG, load_county, make_county
+
+    from eduanalytics.errors import ConfigError, InputError
+
+    bad_age = {**CONFIG["inputs"]["survey"], "age": [59, 15]}
+    cfg = load_county(make_county(tmp_path / "a", survey=bad_age))
+    with pytest.raises(ConfigError, match="inputs.survey.age"):
+        ingest_population(cfg.input("survey").path, cfg, "survey", 2024, spec=cfg.input("survey"))
+    wrong_col = {**CONFIG["inputs"]["survey"],
+                 "columns": {"unit": "乡镇", "census": "七普人数", "survey": "摸排数"}}
+    cfg = load_county(make_county(tmp_path / "b", survey=wrong_col))
+    with pytest.raises(InputError) as exc:
+        ingest_population(cfg.input("survey").path, cfg, "survey", 2024, spec=cfg.input("survey"))
+    assert "摸排数" in str(exc.value) and "inputs.survey.columns.survey" in str(exc.value)
+    assert "摸排人数" in str(exc.value)  # the headers found

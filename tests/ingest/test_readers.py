@@ -31,3 +31,140 @@ def test_readers_encodings_and_header_rows(tmp_path):
     df = read_xlsx_table(p, header_keywords=["身份证号", "日期"])
     assert list(df.columns[:3]) == ["姓名", "身份证号", "日期"]
     assert df.loc[0, "_row"] == 4 and df.loc[0, "日期"] == dt.datetime(2023, 3, 6)
+
+
+def _register_workbook(path):
+    """Title row, 填报单位 row, two-row merged header (基本信息 over 姓名 / 公民身份号码)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["本表由各单位填报"])
+    ws = wb.create_sheet("学员名单")
+    ws.append(["甲县学历提升学员名册"])
+    ws.merge_cells("A1:E1")
+    ws.append(["填报单位：甲县教育局"])
+    ws.append(["序号", "基本信息", None, "学习情况", None])
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("B3:C3")
+    ws.merge_cells("D3:E3")
+    ws.append([None, "姓名", "公民身份号码", "报读层次", "报名日期"])
+    ws.append([1, "某甲", "x1", "高中", dt.datetime(2024, 3, 6)])
+    ws.append([None, None, None, None, None])
+    ws.append([2, "某乙", "x2", "大专", "2024-09-01"])
+    wb.save(path)
+    return path
+
+
+def test_two_row_merged_header_child_names_the_column(tmp_path):
+    p = _register_workbook(tmp_path / "reg.xlsx")
+    words = ["序号", "姓名", "公民身份号码", "报读层次", "报名日期", "所属单位"]
+    df = read_xlsx_table(p, sheet={"has_columns": ["公民身份号码"]}, header_keywords=words)
+    assert [c for c in df.columns if not c.startswith("_")] == [
+        "序号", "姓名", "公民身份号码", "报读层次", "报名日期"]
+    assert df.attrs["header_rows"] == [3, 4] and df.attrs["sheet"] == "学员名单"
+    assert df.attrs["sheets"] == ["说明", "学员名单"]
+    assert df["_row"].tolist() == [5, 7]  # the blank row 6 is skipped, numbers stay Excel's
+    assert df.loc[0, "报名日期"] == dt.datetime(2024, 3, 6) and df.loc[0, "序号"] == 1
+    # the same with the header rows given and the sheet by index
+    df2 = read_xlsx_table(p, sheet=1, header_rows=[3, 4])
+    assert list(df2.columns) == list(df.columns) and df2["_row"].tolist() == [5, 7]
+
+
+def test_missing_sheet_names_the_sheets_that_exist(tmp_path):
+    import pytest
+
+    from eduanalytics.errors import InputError
+
+    p = _register_workbook(tmp_path / "reg.xlsx")
+    with pytest.raises(InputError) as exc:
+        read_xlsx_table(p, sheet="学历提升")
+    assert "'学历提升'" in str(exc.value) and "说明" in str(exc.value) and "学员名单" in str(exc.value)
+    with pytest.raises(InputError, match="index 5"):
+        read_xlsx_table(p, sheet=5)
+    with pytest.raises(InputError, match="培训项目"):
+        read_xlsx_table(p, sheet={"has_columns": ["培训项目"]})
+
+
+def test_unreadable_files_are_input_errors(tmp_path):
+    import pytest
+
+    from eduanalytics.errors import InputError
+    from eduanalytics.ingest.readers import read_table_file
+
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 not really a zip")
+    notdocx = tmp_path / "notice.docx"
+    notdocx.write_text("plain text", encoding="utf-8")
+    odd = tmp_path / "table.pdf"
+    odd.write_bytes(b"%PDF")
+    for p, expected in ((empty, "empty"), (corrupt, "Excel"), (notdocx, "Word"), (odd, ".pdf")):
+        with pytest.raises(InputError) as exc:
+            read_table_file(p)
+        assert p.name in str(exc.value) and expected in str(exc.value)
+
+
+def test_parquet_and_csv_header_rows(tmp_path):
+    import pandas as pd
+
+    from eduanalytics.ingest.readers import read_table_file
+
+    p = tmp_path / "t.parquet"
+    pd.DataFrame({"a": [1, 2]}).to_parquet(p)
+    df = read_table_file(p)
+    assert df["a"].tolist() == [1, 2] and df["_row"].tolist() == [1, 2]
+    c = tmp_path / "t.csv"
+    c.write_text("甲县摸排表,,\n乡镇,七普人数,摸排人数\n东城街道,4000,3600\n", encoding="utf-8")
+    df = read_table_file(c, header_rows=[2])
+    assert df.loc[0, "七普人数"] == "4000" and df.loc[0, "_row"] == 3
+
+
+def test_docx_table_by_has_columns(tmp_path):
+    import docx
+    from _support.county import TASK_HEADER, TASK_ROWS, write_docx_table
+
+    from eduanalytics.ingest.readers import read_docx_table
+
+    p = write_docx_table(tmp_path / "n.docx", TASK_HEADER, TASK_ROWS)
+    d = docx.Document(str(p))
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(1, 0).text, t.cell(1, 1).text = "联系人", "电话", "某", "1"
+    d.save(p)
+    df = read_docx_table(p, table={"has_columns": ["联系人"]})
+    assert df.attrs["sheet"] == "table 1" and df.loc[0, "电话"] == "1"
+    assert read_docx_table(p, table=0).loc[0, "常住人口"] == "12,345"
+
+
+def test_empty_sheet_is_an_input_error(tmp_path):
+    import pytest
+
+    from eduanalytics.errors import InputError
+
+    p = _register_workbook(tmp_path / "reg.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("空表")
+    wb.save(p)
+    with pytest.raises(InputError, match="empty") as exc:
+        read_xlsx_table(p, sheet="空表")
+    assert "空表" in str(exc.value)
+
+
+def test_xlsx_cells_as_excel_holds_them(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["身份证号", "日期", "备注", "比例"])
+    ws.append([331004199001011, dt.date(2024, 3, 6), None, 0.5])
+    p = tmp_path / "v.xlsx"
+    wb.save(p)
+    df = read_xlsx_table(p)
+    row = df.iloc[0]
+    # a whole number stays a whole number (not 3.31e14 as text), empty is None, dates datetimes
+    assert row["身份证号"] == 331004199001011 and isinstance(row["身份证号"], int)
+    assert row["日期"] == dt.datetime(2024, 3, 6) and row["备注"] is None and row["比例"] == 0.5

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from eduanalytics.config import load_config
+from eduanalytics.errors import InputError
 from eduanalytics.ingest.core import IngestError
 from eduanalytics.ingest.task_table import ingest_task_table
 
@@ -106,3 +107,81 @@ def test_negative_count_and_unknown_unit_are_quarantined_not_lost(cfg, tmp_path)
     assert unk["column"] == "责任单位" and "椒江区" in unk["reason"]
     assert res.rows_in == res.rows_clean + res.rows_rejected + res.rows_total == 16
     assert "lunan" not in set(res.tables["targets"]["unit_id"])
+
+
+# -- a county's own task table (tests/_support/county.py has the hand-worked figures) --------
+
+def test_county_docx_task_table_with_other_header_words(tmp_path):
+    from _support.county import load_county, make_county
+
+    cfg = load_county(make_county(tmp_path))
+    spec = cfg.input("task_table")
+    res = ingest_task_table(spec.path, cfg, spec=spec)
+    t, b = res.tables["targets"], res.tables["bases"]
+    sec = t[t["programme"] == "secondary_upgrade"].set_index("unit_id")["target"].to_dict()
+    assert sec == {"dongcheng": 30, "xicheng": 20, "nanshan": 15, "beishan": 0, "zhizhong": 10}
+    ter = t[t["programme"] == "tertiary_upgrade"].set_index("unit_id")["target"].to_dict()
+    assert ter == {"dongcheng": 10, "xicheng": 0, "nanshan": 0, "beishan": 5}  # '/' is no row
+    low = b[b["base"] == "low_jsec_20_59"].set_index("unit_id")["count"].to_dict()
+    assert low == {"dongcheng": 5000, "xicheng": 3000, "nanshan": 2500, "beishan": 1500}
+    assert _sum(b, "count", "base", "resident") == 30345  # 12,345 with its separator
+    f = res.findings.set_index("column")
+    row = f.loc["其中初中及以下学历人口"]
+    assert (row["kind"], row["published"], row["computed"], row["difference"]) == (
+        "total_mismatch", 13200, 12000, 1200)
+    assert "13,200" in row["message"] and "12,000" in row["message"]
+    assert f.loc["常住人口", "kind"] == "total_matches"
+    assert f.loc["初高中学历提升任务（人）", "kind"] == "total_matches"
+    zeros = res.changes[res.changes["change"].str.contains("read as 0")]
+    assert zeros.set_index("column")["n"].to_dict() == {
+        "初高中学历提升任务（人）": 1, "大专及以上学历提升任务（人）": 2}
+    assert res.rows_in == 6 and res.rows_clean == 5 and res.rows_total == 1
+    assert res.sheets["used"].tolist() == [True] and res.sheets["sheet"].iloc[0] == "table 0"
+
+
+def test_county_unit_header_unknown_without_fields_names_the_key(tmp_path):
+    from _support.county import CONFIG, load_county, make_county
+
+    entry = {k: v for k, v in CONFIG["inputs"]["task_table"].items() if k != "fields"}
+    cfg = load_county(make_county(tmp_path, task_table=entry))
+    with pytest.raises(InputError) as exc:
+        ingest_task_table(cfg.input("task_table").path, cfg, spec=cfg.input("task_table"))
+    assert "inputs.task_table" in str(exc.value)
+
+
+def test_declared_population_column_absent_is_an_input_error(tmp_path):
+    from _support.county import CONFIG, load_county, make_county
+
+    entry = {**CONFIG["inputs"]["task_table"],
+             "populations": [{"column": "15-59岁人口", "base": "age_15_59"}]}
+    cfg = load_county(make_county(tmp_path, task_table=entry))
+    with pytest.raises(InputError) as exc:
+        ingest_task_table(cfg.input("task_table").path, cfg, spec=cfg.input("task_table"))
+    msg = str(exc.value)
+    assert "notice.docx" in msg and "15-59岁人口" in msg
+    assert "inputs.task_table.populations" in msg and "其中初中及以下学历人口" in msg
+
+
+def test_declared_targets_map_columns_to_programmes(tmp_path):
+    from _support.county import CONFIG, TASK_ROWS, load_county, make_county, write_docx_table
+
+    entry = {**CONFIG["inputs"]["task_table"],
+             "targets": [{"column": "学历提升(初高中段)", "programme": "secondary_upgrade"}]}
+    root = make_county(tmp_path, task_table=entry)
+    header = ["责任镇街", "常住人口", "其中初中及以下学历人口", "学历提升（初高中段）", "备注"]
+    write_docx_table(root / "data/raw/jia/2024/notice.docx", header, TASK_ROWS)
+    cfg = load_county(root)
+    res = ingest_task_table(cfg.input("task_table").path, cfg, spec=cfg.input("task_table"))
+    t = res.tables["targets"]
+    # the declared header matches across full-width brackets; 备注 is no target
+    assert t["programme"].unique().tolist() == ["secondary_upgrade"]
+    assert int(t["target"].sum()) == 75
+
+
+def test_target_words():
+    from eduanalytics.ingest.task_table import target_programme
+
+    assert target_programme("初高中学历提升任务（人）") == "secondary_upgrade"
+    assert target_programme("大专及以上学历提升人数") == "tertiary_upgrade"
+    assert target_programme("职业技能培训任务（人次）") == "vocational_training"
+    assert target_programme("常住人口") is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalytics.errors import DataError
+
 #: Wide census column -> attainment level. 本科及以上 (bachelor and above) maps to
 #: ``bachelor``: every tertiary level is credited 16 years, so mean years need no split.
 EDU_COLUMNS: dict[str, str] = {
@@ -39,14 +41,14 @@ def census_wide_to_tidy(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     missing = [c for c in ("code", "year", *EDU_COLUMNS) if c not in df.columns]
     if missing:
-        raise ValueError(f"census table lacks column(s) {missing}")
+        raise DataError(f"census table lacks column(s) {missing}", expected=", ".join(missing))
     # a unit published without a division code (温州经济技术开发区 in the 2020 tables) is
     # identified by its name instead
     code = pd.to_numeric(df["code"], errors="coerce").astype("Int64").astype("string")
     if "county" in df.columns:
         code = code.fillna(df["county"].astype("string"))
     if code.isna().any():
-        raise ValueError(f"census table: no division code or name in row(s) {list(df.index[code.isna()])}")
+        raise DataError(f"census table: no division code or name in row(s) {list(df.index[code.isna()])}")
     base = df.assign(unit_id=code.astype(str))
     edu = base.melt(id_vars=["unit_id", "year"], value_vars=list(EDU_COLUMNS),
                     var_name="column", value_name="count")

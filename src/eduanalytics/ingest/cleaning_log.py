@@ -58,6 +58,10 @@ def render_log(region: str, year: int, as_of: str, steps: list[StepResult],
         out += ["> 示例数据 (synthetic): the steps marked synthetic read generated example data, "
                 "not real people.", ""]
     out += ["## Rows: in = clean + rejected + published totals", "", _md_table(summary)]
+    sheets = [s.sheets for s in steps if len(getattr(s, "sheets", ()))]
+    if sheets:
+        out += ["## Files, sheets and tables: found and used", "",
+                _md_table(pd.concat(sheets, ignore_index=True))]
     out += ["## What was changed, how often", "",
             _md_table(changes.groupby(["step", "column", "change"], as_index=False)["n"].sum()
                       if len(changes) else changes)]

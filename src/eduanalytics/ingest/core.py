@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalytics.errors import IngestError
+from eduanalytics.errors import IngestError, InputError
 
 #: Columns of the rejected-rows table.
 REJECT_COLUMNS = ["step", "file", "row", "column", "value", "reason", "original"]
@@ -24,6 +24,8 @@ CHANGE_COLUMNS = ["step", "column", "change", "n"]
 #: Columns of the findings table.
 FINDING_COLUMNS = ["step", "file", "row", "column", "kind", "published", "computed", "difference",
                    "message"]
+#: Columns of the sheets table: every sheet/table found in a file, and which one was used.
+SHEET_COLUMNS = ["step", "file", "sheet", "used", "header_rows"]
 
 
 @dataclass
@@ -52,6 +54,9 @@ class StepResult:
         Reconciliation findings (``FINDING_COLUMNS``).
     synthetic : bool
         Whether the source is generated example data.
+    sheets : DataFrame
+        Every sheet (xlsx) or table (docx) found in the files read, whether it was used,
+        and the header rows chosen (``SHEET_COLUMNS``).
     """
 
     step: str
@@ -64,6 +69,7 @@ class StepResult:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     synthetic: bool = False
+    sheets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHEET_COLUMNS))
 
     @property
     def rows_rejected(self) -> int:
@@ -82,7 +88,130 @@ class StepResult:
             )
 
 
-def require_columns(df: pd.DataFrame, required: dict[str, str], file: str | Path) -> None:
+def sheet_records(step: str, raw: pd.DataFrame, file: str | Path) -> pd.DataFrame:
+    """The ``sheets`` records of one reading: every sheet/table found, the one used.
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    raw : DataFrame
+        As returned by a reader (``attrs``: ``sheet``, ``sheets``, ``header_rows``).
+    file : path-like
+        The file read.
+    """
+    used = raw.attrs.get("sheet")
+    found = list(raw.attrs.get("sheets") or ([] if used is None else [used]))
+    hr = ",".join(str(r) for r in raw.attrs.get("header_rows") or [])
+    if not found:  # csv / parquet: the file is the table
+        return pd.DataFrame([{"step": step, "file": str(file), "sheet": "", "used": True,
+                              "header_rows": hr}], columns=SHEET_COLUMNS)
+    return pd.DataFrame([{"step": step, "file": str(file), "sheet": n, "used": n == used,
+                          "header_rows": hr if n == used else ""} for n in found],
+                        columns=SHEET_COLUMNS)
+
+
+def value_map(builtin: dict[str, object], spec=None, field: str | None = None) -> dict[str, object]:
+    """A built-in value map extended by a region's ``inputs.<kind>.values.<field>``.
+
+    Keys are cleaned the way :func:`map_values` cleans cells (full-width, traditional,
+    whitespace), so ``线上+线下`` written in the config matches ``线上＋线下`` in a file.
+
+    Parameters
+    ----------
+    builtin : dict
+        Raw text -> canonical id.
+    spec : InputSpec, optional
+        The input's config entry; its ``values[field]`` entries win over built-ins.
+    field : str, optional
+        Template field whose map to extend.
+
+    Returns
+    -------
+    dict
+    """
+    from eduanalytics.normalise.text import clean_text
+
+    extra = (spec.values.get(field, {}) if spec is not None and field else {})
+    merged = {**builtin, **extra}
+    keys = clean_text(pd.Series(list(merged), dtype="string"))
+    out = dict(merged)
+    out.update({k: v for k, v in zip(keys, merged.values(), strict=True) if isinstance(k, str)})
+    return out
+
+
+def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
+               required: bool = False) -> pd.DataFrame:
+    """Map coded cells (男, 在读, 线上 ...) to ids; unknown cells get a reason.
+
+    Parameters
+    ----------
+    s : Series
+        Raw cells.
+    mapping : dict
+        Cleaned text -> id (see :func:`value_map`).
+    header : str
+        Column header for messages.
+    expected : str
+        What the column may hold, for messages.
+    required : bool
+        A blank cell is an error when true.
+
+    Returns
+    -------
+    DataFrame
+        ``value``, ``error``, ``changed`` (the raw text differed from a canonical key).
+    """
+    from eduanalytics.normalise.text import clean_text
+
+    text = clean_text(s.astype("string"))
+    blank = text.isna() | text.eq("")
+    value = text.map(mapping)
+    value = value.where(value.notna(), text.str.lower().map(mapping))
+    error = pd.Series(pd.NA, index=s.index, dtype="string")
+    unknown = value.isna() & ~blank
+    error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected "
+                       + expected)
+    if required:
+        error = error.mask(blank, header + ": blank; expected " + expected)
+    changed = ~blank & ~unknown & text.ne(s.astype("string").str.strip())
+    return pd.DataFrame({"value": value.where(~unknown), "error": error,
+                         "changed": changed.fillna(False)})
+
+
+def find_column(df: pd.DataFrame, header: str) -> str | None:
+    """The column of ``df`` whose header is ``header`` (full-width, spaces and the parent
+    part of a two-row header ignored), or None."""
+    from eduanalytics.normalise.text import clean_text
+
+    want = _header_key(header, clean_text)
+    for col in df.columns:
+        if str(col).startswith("_"):
+            continue
+        if want in (_header_key(str(col), clean_text),
+                    _header_key(str(col).split("/")[-1], clean_text)):
+            return col
+    return None
+
+
+def declared_column(df: pd.DataFrame, header: str, file: str | Path, key: str) -> str:
+    """The column a config declares; an :class:`InputError` naming the file, the headers
+    found and the config key when the file has none."""
+    col = find_column(df, header)
+    if col is None:
+        raise InputError(f"no column {header!r} (declared in the config, key {key})", file=file,
+                         expected=f"a column headed {header}, or correct {key}",
+                         found=headers_found(df))
+    return col
+
+
+def headers_found(df: pd.DataFrame) -> list[str]:
+    """The header texts of a table read from a file (bookkeeping columns left out)."""
+    return [str(c) for c in df.columns if not str(c).startswith("_")]
+
+
+def require_columns(df: pd.DataFrame, required: dict[str, str], file: str | Path,
+                    key: str | None = None) -> None:
     """Raise :class:`IngestError` naming every required column the file lacks.
 
     Parameters
@@ -93,13 +222,16 @@ def require_columns(df: pd.DataFrame, required: dict[str, str], file: str | Path
         Internal column name -> what a user's file should call it (for the message).
     file : path-like
         The file, named in the message.
+    key : str, optional
+        The config key where a user names other headers (``inputs.register.fields``).
     """
     missing = [c for c in required if c not in df.columns]
     if missing:
         wanted = ", ".join(f"{c} ({required[c]})" for c in missing)
+        hint = f"; name the header under {key}.<field> in the region config" if key else ""
         raise IngestError(
             f"{file}: header row: missing required column(s) {wanted}; "
-            f"found columns {[c for c in df.columns if not str(c).startswith('_')]}"
+            f"found columns {headers_found(df)}{hint}"
         )
 
 
@@ -138,9 +270,10 @@ def map_headers(raw: pd.DataFrame, aliases: dict[str, list[str]]) -> pd.DataFram
     return raw.rename(columns=rename)
 
 
-def _header_key(text: str, clean_text) -> str:
-    cleaned = clean_text(pd.Series([text])).iloc[0]
-    return "".join(str(cleaned).split()).lower()
+def _header_key(text: str, clean_text=None) -> str:
+    from eduanalytics.normalise.text import clean_one
+
+    return "".join(clean_one(str(text)).split()).lower()
 
 
 def rejections(

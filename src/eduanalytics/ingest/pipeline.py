@@ -103,13 +103,15 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
     steps: list[StepResult] = []
     extra_findings: list[pd.DataFrame] = []
 
-    task = ingest_task_table(config.file("task_table"), config)
+    task_spec = config.input("task_table", required=True)
+    task = ingest_task_table(task_spec.path, config, spec=task_spec)
     steps.append(task)
-    docx = config.file("task_table_docx", required=False)
-    if docx is not None and docx.exists():
-        task_docx = ingest_task_table(docx, config)
+    copy_spec = config.input("task_table_copy")
+    if copy_spec is not None and copy_spec.path.exists():
+        task_docx = ingest_task_table(copy_spec.path, config, spec=copy_spec)
         task_docx.step = "task_table[docx]"
         task_docx.findings = task_docx.findings.assign(step=task_docx.step)
+        task_docx.sheets = task_docx.sheets.assign(step=task_docx.step)
         steps.append(task_docx)
         extra_findings.append(compare_task_tables(task, task_docx))
 
@@ -118,10 +120,11 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
     pops = []
     for key, source, year in (("census_streets", "census", config.get("census_year", 2020)),
                               ("survey", "survey", config.get("survey_year", config.year))):
-        path = config.file(key, required=False)
-        if path is not None:
-            res = ingest_population(path, config, source=source, year=int(year),
-                                    synthetic=key in synth_keys)
+        spec = config.input(key)
+        if spec is not None:
+            res = ingest_population(spec.path, config, source=source,
+                                    year=int(spec.get("year") or year),
+                                    synthetic=spec.synthetic, spec=spec)
             steps.append(res)
             pops.append(res.tables["population"])
     tables: dict[str, pd.DataFrame] = {
@@ -131,21 +134,23 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         "enrolments": reg.tables["enrolments"],
         "population": pd.concat(pops, ignore_index=True) if pops else pd.DataFrame(),
     }
-    census = config.file("census_county", required=False)
+    census = config.input("census_county")
     if census is not None:
-        res = ingest_county_census(census, config)
+        res = ingest_county_census(census.path, config, spec=census)
         steps.append(res)
         tables["census_county"] = res.tables["population"]
         tables["census_reported"] = res.tables["census_reported"]
-    plan = config.file("plan_indicators", required=False)
+    plan = config.input("plan_indicators")
     if plan is not None:
-        res = ingest_plan_indicators(plan, region=str(config.get("plan_region", config.name)))
+        res = ingest_plan_indicators(plan.path, spec=plan, region=str(
+            plan.get("region") or config.get("plan_region", config.name)))
         steps.append(res)
         tables["plan_indicators"] = res.tables["plan_indicators"]
-    ce = config.file("continuing_education_targets", required=False)
+    ce = config.input("ce_targets")
     if ce is not None:
-        res = ingest_ce_targets(ce, region=str(config.get("ce_targets_region", config.name)),
-                                year=int(config.get("ce_targets_year", config.year)))
+        res = ingest_ce_targets(ce.path, spec=ce, region=str(
+            ce.get("region") or config.get("ce_targets_region", config.name)),
+            year=int(ce.get("year") or config.get("ce_targets_year", config.year)))
         steps.append(res)
         tables["ce_targets"] = res.tables["ce_targets"]
 

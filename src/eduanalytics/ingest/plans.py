@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from eduanalytics.config import InputSpec
+from eduanalytics.errors import InputError
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     REJECT_COLUMNS,
@@ -17,9 +19,10 @@ from eduanalytics.ingest.core import (
     map_headers,
     rejections,
     require_columns,
+    sheet_records,
 )
 from eduanalytics.ingest.readers import read_table_file
-from eduanalytics.ingest.templates import aliases, required
+from eduanalytics.ingest.templates import aliases, header_words, required
 from eduanalytics.normalise.numbers import normalise_numbers
 from eduanalytics.normalise.percent import normalise_percent
 from eduanalytics.normalise.text import clean_text
@@ -45,6 +48,16 @@ INDICATOR_IDS: list[tuple[str, str]] = [
 ]
 
 
+def _read(path: Path, kind: str, spec: InputSpec | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The raw table and its header-mapped copy, with a region's layout and field names."""
+    fields = spec.fields if spec is not None else {}
+    raw = read_table_file(path, header_keywords=header_words(kind, fields),
+                          **(spec.layout if spec is not None else {}))
+    df = map_headers(raw, aliases(kind, fields))
+    require_columns(df, required(kind), path, key=None if spec is None else spec.key("fields"))
+    return raw, df
+
+
 def indicator_ids(names: pd.Series) -> pd.Series:
     """Map cleaned indicator names to ids (``indicator_<n>`` when none matches)."""
     cleaned = clean_text(names.astype("string"))
@@ -55,7 +68,7 @@ def indicator_ids(names: pd.Series) -> pd.Series:
     return out.fillna(fallback)
 
 
-def ingest_plan_indicators(path: str | Path, region: str) -> StepResult:
+def ingest_plan_indicators(path: str | Path, region: str, spec: InputSpec | None = None) -> StepResult:
     """Read a wide plan table (indicator x year) into the long ``plan_indicators`` table.
 
     The unit of each indicator comes from its name (``(%`` -> percent, ``(年`` -> years) or
@@ -65,12 +78,11 @@ def ingest_plan_indicators(path: str | Path, region: str) -> StepResult:
     """
     path = Path(path)
     step = "plan_indicators"
-    raw = read_table_file(path)
-    df = map_headers(raw, aliases("plan_indicators"))
-    require_columns(df, required("plan_indicators"), path)
+    raw, df = _read(path, "plan_indicators", spec)
     year_cols = [c for c in df.columns if re.fullmatch(r"\s*(19|20)\d{2}\s*(年)?", str(c))]
     if not year_cols:
-        raise ValueError(f"{path}: header row: no year columns (2023, 2024, ...) found")
+        raise InputError("header row: no year columns", file=path, expected="columns 2023, 2024, …",
+                         found=[str(c) for c in raw.columns if not str(c).startswith("_")])
     names = df["indicator_name"].astype("string")
     ids = indicator_ids(names)
     cells = df[year_cols].astype("string")
@@ -123,12 +135,13 @@ def ingest_plan_indicators(path: str | Path, region: str) -> StepResult:
     table = table.loc[table["indicator"].isin(set(ids[clean_rows]))].reset_index(drop=True)
     res = StepResult(step=step, files=[path], tables={"plan_indicators": table},
                      rows_in=len(df), rows_clean=int(clean_rows.sum()), rejected=rej,
-                     changes=changes)
+                     changes=changes, sheets=sheet_records(step, raw, path))
     res.check_reconciles()
     return res
 
 
-def ingest_ce_targets(path: str | Path, region: str, year: int) -> StepResult:
+def ingest_ce_targets(path: str | Path, region: str, year: int,
+                      spec: InputSpec | None = None) -> StepResult:
     """Read targets quoted from a plan's text (``指标, 目标, 原文``) into ``ce_targets``.
 
     Traditional characters and pinyin annotations are cleaned; ``1萬人`` becomes 10000
@@ -136,9 +149,7 @@ def ingest_ce_targets(path: str | Path, region: str, year: int) -> StepResult:
     """
     path = Path(path)
     step = "ce_targets"
-    raw = read_table_file(path)
-    df = map_headers(raw, aliases("ce_targets"))
-    require_columns(df, required("ce_targets"), path)
+    raw, df = _read(path, "ce_targets", spec)
     text = df["target"].astype("string")
     is_pct = text.str.contains("%|％", regex=True).fillna(False)
     unit = pd.Series("persons", index=df.index).mask(
@@ -161,6 +172,7 @@ def ingest_ce_targets(path: str | Path, region: str, year: int) -> StepResult:
         change_counts(step, "目标", num["changed"].where(~is_pct, False), "number normalised"),
     ], CHANGE_COLUMNS)
     res = StepResult(step=step, files=[path], tables={"ce_targets": table.reset_index(drop=True)},
-                     rows_in=len(df), rows_clean=len(table), rejected=rej, changes=changes)
+                     rows_in=len(df), rows_clean=len(table), rejected=rej, changes=changes,
+                     sheets=sheet_records(step, raw, path))
     res.check_reconciles()
     return res

@@ -1,4 +1,14 @@
-"""Ingest population tables (census by street, survey counts, the county census extract)."""
+"""Ingest population tables (census by street, survey counts, the county census extract).
+
+Two forms of a street/town table: *long* (the ``population`` template: unit x age band x
+sex x attainment, one count per row) and *wide* (one row per unit with census and survey
+counts side by side for one age band and one level group, e.g. 初中及以下 aged 15-59,
+often with a 合计 row). Both give the same tidy ``population`` rows. A wide table's level
+group cannot be split into levels: its rows carry ``attainment`` <NA> and ``levels`` = the
+group id (``none+preschool+primary+junior_secondary``); long rows carry ``levels`` <NA>.
+A file's age band is whatever it is (15-59 is not an error); analyses decide what a band
+that differs from a programme's can be used for.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalytics.config import RegionConfig
+from eduanalytics.config import InputSpec, RegionConfig
+from eduanalytics.errors import ConfigError
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     FINDING_COLUMNS,
@@ -14,16 +25,20 @@ from eduanalytics.ingest.core import (
     StepResult,
     change_counts,
     concat_frames,
+    declared_column,
     map_headers,
+    map_values,
     rejections,
     require_columns,
+    sheet_records,
+    value_map,
 )
 from eduanalytics.ingest.readers import read_table_file
-from eduanalytics.ingest.register import map_values
-from eduanalytics.ingest.templates import TEMPLATES, aliases, required
-from eduanalytics.normalise.attainment_labels import normalise_attainment
+from eduanalytics.ingest.task_table import compare_totals
+from eduanalytics.ingest.templates import TEMPLATES, aliases, header_words, required
+from eduanalytics.normalise.attainment_labels import group_id, level_group, normalise_attainment
 from eduanalytics.normalise.numbers import normalise_numbers
-from eduanalytics.normalise.units import normalise_unit_names
+from eduanalytics.normalise.units import is_total_label, normalise_unit_names
 from eduanalytics.tables.schemas import validate
 
 SEX_VALUES = {"男": "male", "女": "female", "合计": "total", "总计": "total", "男女合计": "total",
@@ -57,8 +72,10 @@ def parse_age_bands(s: pd.Series) -> pd.DataFrame:
 
 
 def ingest_population(path: str | Path, config: RegionConfig, source: str, year: int,
-                      synthetic: bool = False) -> StepResult:
+                      synthetic: bool = False, spec: InputSpec | None = None) -> StepResult:
     """Read a population table (unit x age band x sex x attainment) into ``population`` rows.
+
+    A ``spec`` with ``form: wide`` is read by :func:`ingest_population_wide` instead.
 
     Parameters
     ----------
@@ -72,18 +89,27 @@ def ingest_population(path: str | Path, config: RegionConfig, source: str, year:
         Reference year of the counts.
     synthetic : bool
         Generated example data.
+    spec : InputSpec, optional
+        The input's config entry (layout, ``fields``, ``values`` for sex and attainment).
     """
+    if spec is not None and str(spec.get("form") or "long") == "wide":
+        return ingest_population_wide(path, config, spec, synthetic=synthetic)
     path = Path(path)
     step = f"population[{source}]"
-    raw = read_table_file(path)
-    df = map_headers(raw, aliases("population"))
-    require_columns(df, required("population"), path)
+    fields = spec.fields if spec is not None else {}
+    layout = spec.layout if spec is not None else {}
+    raw = read_table_file(path, header_keywords=header_words("population", fields), **layout)
+    df = map_headers(raw, aliases("population", fields))
+    require_columns(df, required("population"), path,
+                    key=None if spec is None else spec.key("fields"))
     unit = normalise_unit_names(df["unit"], config.units())
     ages = parse_age_bands(df["age_band"])
-    sex = map_values(df["sex"], SEX_VALUES, _HDR["sex"], "男 / 女 / 合计", required=True)
+    sex = map_values(df["sex"], value_map(SEX_VALUES, spec, "sex"), _HDR["sex"],
+                     "男 / 女 / 合计", required=True)
     att_raw = df["attainment"].astype("string").str.strip()
     not_applicable = att_raw.isin(["/", "／", "—", "-"])
-    att = normalise_attainment(df["attainment"].where(~not_applicable))
+    att = normalise_attainment(df["attainment"].where(~not_applicable),
+                               extra=(spec.values.get("attainment") if spec is not None else None))
     att_err = att["error"].mask(att["value"].isna() & att["error"].isna() & ~not_applicable,
                                 _HDR["attainment"] + ": blank; expected a level or '/'")
     num = normalise_numbers(df["count"])
@@ -100,6 +126,7 @@ def ingest_population(path: str | Path, config: RegionConfig, source: str, year:
         "unit_id": unit["value"], "source": source, "year": int(year),
         "age_min": ages["age_min"], "age_max": ages["age_max"], "sex": sex["value"],
         "attainment": att["value"], "count": num["value"].round().astype("Int64"),
+        "levels": pd.Series(pd.NA, index=df.index, dtype="string"),
     }).loc[~bad]
     pop, failures = validate(pop, "population")
     if len(failures):
@@ -114,12 +141,122 @@ def ingest_population(path: str | Path, config: RegionConfig, source: str, year:
         change_counts(step, _HDR["count"], num["changed"], "number normalised"),
     ], CHANGE_COLUMNS)
     res = StepResult(step=step, files=[path], tables={"population": pop}, rows_in=len(df),
-                     rows_clean=len(pop), rejected=rej, changes=changes, synthetic=synthetic)
+                     rows_clean=len(pop), rejected=rej, changes=changes, synthetic=synthetic,
+                     sheets=sheet_records(step, raw, path))
     res.check_reconciles()
     return res
 
 
-def ingest_county_census(path: str | Path, config: RegionConfig) -> StepResult:
+def _wide_settings(spec: InputSpec, config: RegionConfig) -> dict:
+    """Check a wide population entry: ``columns`` (unit and census and/or survey), ``age``
+    ([min, max]), ``levels`` (level ids or a group word; omitted = all levels)."""
+    cols = spec.get("columns") or {}
+    if not isinstance(cols, dict) or "unit" not in cols or not ({"census", "survey"} & set(cols)):
+        raise ConfigError("a wide table needs columns: {unit: …, census: …, survey: …}",
+                          file=config.path, key=spec.key("columns"),
+                          allowed="unit, census, survey, sex (header texts)")
+    age = spec.get("age")
+    if not (isinstance(age, list) and len(age) == 2 and all(isinstance(a, int) for a in age)
+            and 0 <= age[0] <= age[1] <= 120):
+        raise ConfigError(f"age {age!r} is not a band", file=config.path, key=spec.key("age"),
+                          allowed="[min, max] in whole years, e.g. [15, 59]")
+    levels = spec.get("levels")
+    try:
+        group = None if levels in (None, "all") else level_group(levels)
+    except ValueError as exc:
+        raise ConfigError(str(exc), file=config.path, key=spec.key("levels")) from None
+    return {"columns": {k: str(v) for k, v in cols.items()}, "age": age, "levels": group}
+
+
+def ingest_population_wide(path: str | Path, config: RegionConfig, spec: InputSpec,
+                           synthetic: bool = False) -> StepResult:
+    """Read a wide census/survey table (one row per unit, census and survey side by side).
+
+    Parameters
+    ----------
+    path : path-like
+        CSV/XLSX/DOCX.
+    config : RegionConfig
+        Units, aliases, totals labels.
+    spec : InputSpec
+        ``columns`` ({unit, census, survey[, sex]} -> header texts), ``age`` ([15, 59]),
+        ``levels`` (level ids or 初中及以下), ``year`` (the survey's), ``census_year``
+        (default 2020), layout keys.
+    synthetic : bool
+        Generated example data.
+
+    Returns
+    -------
+    StepResult
+        ``population``: one row per unit and source (census / survey) with the file's age
+        band, sex ``total`` (or the sex column's), ``attainment`` = the level when the group
+        is one level, else <NA> with ``levels`` = the group id. A 合计 row is compared with
+        the sum of its parts (a finding with both numbers), not loaded.
+    """
+    path = Path(path)
+    step = "population[wide]"
+    cfg = _wide_settings(spec, config)
+    cols = cfg["columns"]
+    raw = read_table_file(path, header_keywords=list(cols.values()), **spec.layout)
+    found = {k: declared_column(raw, v, path, spec.key(f"columns.{k}")) for k, v in cols.items()}
+    sources = [s for s in ("census", "survey") if s in found]
+    df = raw.rename(columns={v: k for k, v in found.items()})
+    header = {k: cols[k] for k in found}
+    total = is_total_label(df["unit"], config.get("total_labels", ["合计"]))
+    unit = normalise_unit_names(df["unit"], config.units())
+    unit_err = unit["error"].mask(unit["value"].isna() & unit["error"].isna(),
+                                  cols["unit"] + ": blank; expected a unit name")
+    rejected = [rejections(step, df, ~total & unit_err.notna(), cols["unit"], unit_err)]
+    sex = (map_values(df["sex"], value_map(SEX_VALUES, spec, "sex"), cols["sex"], "男 / 女 / 合计",
+                      required=True) if "sex" in found else None)
+    if sex is not None:
+        rejected.append(rejections(step, df, ~total & sex["error"].notna(), cols["sex"], sex["error"]))
+    values, changes = {}, [change_counts(step, cols["unit"], unit["changed"] & ~total,
+                                         "unit name mapped to its canonical name")]
+    for src in sources:
+        num = normalise_numbers(df[src])
+        err = num["error"].astype("string")
+        err = err.mask(num["value"].isna() & err.isna() & ~num["not_applicable"],
+                       cols[src] + ": blank; expected a count")
+        err = err.mask(num["value"].lt(0).fillna(False),
+                       "negative count " + df[src].astype(str) + "; expected a whole number >= 0")
+        values[src] = num
+        rejected.append(rejections(step, df, ~total & err.notna(), cols[src], err))
+        changes.append(change_counts(step, cols[src], num["changed"], "number normalised"))
+    rej = concat_frames(rejected, REJECT_COLUMNS)
+    ok = ~total & ~df["_row"].isin(set(rej["row"].tolist()))
+    group = cfg["levels"]
+    one_level = group is not None and len(group) == 1
+    years = {"census": int(spec.get("census_year") or config.get("census_year", 2020)),
+             "survey": int(spec.get("year") or config.get("survey_year", config.year))}
+    parts = []
+    for src in sources:
+        v = values[src]["value"]
+        keep = ok & v.notna()
+        parts.append(pd.DataFrame({
+            "unit_id": unit["value"][keep], "source": src, "year": years[src],
+            "age_min": cfg["age"][0], "age_max": cfg["age"][1],
+            "sex": sex["value"][keep] if sex is not None else "total",
+            "attainment": group[0] if one_level else pd.NA,
+            "count": v[keep].round().astype("Int64"),
+            "levels": pd.NA if group is None or one_level else group_id(group),
+        }))
+    pop = pd.concat(parts, ignore_index=True).astype({"attainment": "string", "levels": "string"})
+    pop, failures = validate(pop, "population")
+    if len(failures):  # screened above: a failure here is a bug
+        raise AssertionError(f"{path}: schema failures after screening: {failures}")
+    findings = compare_totals(step, path, df, total, ok, values, sources, header)
+    res = StepResult(step=step, files=[path],
+                     tables={"population": pop.assign(synthetic=bool(synthetic))},
+                     rows_in=len(df), rows_clean=int(ok.sum()), rows_total=int(total.sum()),
+                     rejected=rej, changes=concat_frames(changes, CHANGE_COLUMNS),
+                     findings=findings, synthetic=synthetic, sheets=sheet_records(step, raw, path))
+    res.check_reconciles()
+    return res
+
+
+def ingest_county_census(path: str | Path, config: RegionConfig,
+                         spec: InputSpec | None = None) -> StepResult:
     """Read the county census extract (wide, one row per county) into ``population`` rows
     and the yearbook's published figures (``census_reported``).
 
@@ -130,7 +267,7 @@ def ingest_county_census(path: str | Path, config: RegionConfig) -> StepResult:
 
     path = Path(path)
     step = "census_county"
-    raw = read_table_file(path)
+    raw = read_table_file(path, **(spec.layout if spec is not None else {}))
     data = raw.drop(columns=["_file", "_row"])
     numeric = data.columns.difference(["code", "city", "county"])
     conv = data.copy()
@@ -172,6 +309,7 @@ def ingest_county_census(path: str | Path, config: RegionConfig) -> StepResult:
     res = StepResult(step=step, files=[path],
                      tables={"population": population, "census_reported": reported},
                      rows_in=len(raw), rows_clean=int((~bad).sum()), rejected=rej,
-                     findings=pd.DataFrame(findings, columns=FINDING_COLUMNS))
+                     findings=pd.DataFrame(findings, columns=FINDING_COLUMNS),
+                     sheets=sheet_records(step, raw, path))
     res.check_reconciles()
     return res

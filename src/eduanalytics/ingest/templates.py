@@ -27,13 +27,13 @@ class Col:
 TEMPLATES: dict[str, tuple[Col, ...]] = {
     # A published task table (seed 000): one row per responsible unit, plus a totals row.
     "task_table": (
-        Col("unit", ("责任单位", "单位", "镇(街道)", "街道"), True, "responsible unit (name or alias in the config)", "路南街道"),
+        Col("unit", ("责任单位", "单位", "单位名称", "镇(街道)", "乡镇(街道)", "镇街", "街道"), True, "responsible unit (name or alias in the config)", "路南街道"),
         Col("resident", ("常住人口",), False, "resident population (allocation base)", "54719"),
         Col("age_20_59", ("20-59周岁人口", "20-59岁人口"), False, "population aged 20-59", "37580"),
         Col("low_attainment_20_59", ("其中高中及以下学历人口", "高中及以下学历人口"), False, "of whom senior secondary or below", "32587"),
-        Col("secondary_upgrade", ("初高中学历提升人数", "初高中学历提升"), False, "target: secondary upgrade (persons)", "106"),
-        Col("tertiary_upgrade", ("大专及以上学历提升人数", "大专及以上学历提升"), False, "target: tertiary upgrade (persons)", "26"),
-        Col("vocational_training", ("职业教育培训人次", "职业技能培训人次"), False, "target: vocational training (person-times); '/' = not applicable", "/"),
+        Col("secondary_upgrade", ("初高中学历提升人数", "初高中学历提升", "初高中学历提升任务（人）"), False, "target: secondary upgrade (persons)", "106"),
+        Col("tertiary_upgrade", ("大专及以上学历提升人数", "大专及以上学历提升", "大专及以上学历提升任务（人）"), False, "target: tertiary upgrade (persons)", "26"),
+        Col("vocational_training", ("职业教育培训人次", "职业技能培训人次", "职业技能培训任务（人次）"), False, "target: vocational training (person-times); '/' = not applicable", "/"),
     ),
     # Learner register (学历提升 sheet): one row per learner and programme.
     "register": (
@@ -87,9 +87,22 @@ TEMPLATES: dict[str, tuple[Col, ...]] = {
 }
 
 
-def aliases(kind: str) -> dict[str, list[str]]:
-    """Internal column name -> accepted headers, for :func:`ingest.core.map_headers`."""
-    return {c.name: list(c.headers) for c in TEMPLATES[kind]}
+def aliases(kind: str, extra: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Internal column name -> accepted headers, for :func:`ingest.core.map_headers`.
+
+    ``extra`` (a region's ``inputs.<kind>.fields``) adds header texts per field; a field
+    the template does not list is added as an optional column.
+    """
+    out = {c.name: list(c.headers) for c in TEMPLATES[kind]}
+    for name, headers in (extra or {}).items():
+        out[name] = [*headers, *out.get(name, [])]
+    return out
+
+
+def header_words(kind: str, extra: dict[str, list[str]] | None = None) -> list[str]:
+    """Every header text of a template (plus a region's extras): words that find the
+    header row of a sheet."""
+    return [h for hs in aliases(kind, extra).values() for h in hs]
 
 
 def required(kind: str) -> dict[str, str]:
@@ -109,7 +122,14 @@ def templates_markdown() -> str:
     """The input templates as a Markdown document."""
     out = ["# Input templates", "",
            "Columns a region's own files must have. Headers may be any of the accepted ones; "
-           "extra columns are ignored; `/` or `—` means not applicable, a blank cell missing.", ""]
+           "extra columns are ignored; `/` or `—` means not applicable, a blank cell missing.",
+           "",
+           "A file that uses other header words, other sheets, title rows or a two-row header "
+           "needs no edit: say so in the region config (`inputs.<kind>.fields`, `sheet`/`table`, "
+           "`header_rows`; docs/region_config.md). A census/survey table with one row per unit "
+           "and census and survey counts side by side is read with `form: wide`. "
+           "`eduanalytics check` shows, per file, which columns were matched and which are "
+           "missing.", ""]
     for kind, cols in TEMPLATES.items():
         out += [f"## {kind}", "", "| column | accepted headers | required | meaning | example |",
                 "|---|---|---|---|---|"]

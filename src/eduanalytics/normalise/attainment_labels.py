@@ -27,8 +27,41 @@ ATTAINMENT_LABELS: dict[str, str] = {
 }
 
 
-def normalise_attainment(s: pd.Series) -> pd.DataFrame:
+#: Level groups as tables print them -> the levels they hold.
+LEVEL_GROUPS: dict[str, tuple[str, ...]] = {
+    "初中及以下": ("none", "preschool", "primary", "junior_secondary"),
+    "高中及以下": ("none", "preschool", "primary", "junior_secondary", "senior_secondary"),
+    "大专及以上": ("junior_college", "bachelor", "postgraduate"),
+}
+
+
+def level_group(levels: object) -> tuple[str, ...]:
+    """The levels of a group written as a list of level ids or labels, or as a group word
+    (``初中及以下``); raises ``ValueError`` naming what is allowed."""
+    if isinstance(levels, str):
+        key = clean_text(pd.Series([levels])).iloc[0].replace(" ", "")
+        if key in LEVEL_GROUPS:
+            return LEVEL_GROUPS[key]
+        levels = [levels]
+    items = [str(x) for x in (levels or [])]
+    out = normalise_attainment(pd.Series(items, dtype="string"))
+    if out["error"].notna().any() or not items:
+        raise ValueError(f"level group {levels!r} not understood; expected level ids "
+                         f"({', '.join(LEVELS)}) or one of {', '.join(LEVEL_GROUPS)}")
+    order = {lvl: i for i, lvl in enumerate(LEVELS)}
+    return tuple(sorted(dict.fromkeys(out["value"].tolist()), key=order.__getitem__))
+
+
+def group_id(levels: tuple[str, ...]) -> str:
+    """The id of a level group: its levels joined by ``+`` in order
+    (``none+preschool+primary+junior_secondary``)."""
+    return "+".join(levels)
+
+
+def normalise_attainment(s: pd.Series, extra: dict[str, str] | None = None) -> pd.DataFrame:
     """Map attainment labels to level ids (:data:`eduanalytics.tables.attainment.LEVELS`).
+
+    ``extra`` (a region's ``values.attainment``) adds labels to the built-in ones.
 
     Returns
     -------
@@ -36,7 +69,11 @@ def normalise_attainment(s: pd.Series) -> pd.DataFrame:
         ``value`` (level id), ``error`` (unknown label), ``changed`` (label was not an id).
     """
     key = clean_text(s.astype("string")).str.replace(" ", "", regex=False).str.replace("（", "(").str.replace("）", ")")
-    value = key.map(ATTAINMENT_LABELS).astype("string")
+    labels = ATTAINMENT_LABELS
+    if extra:
+        ekeys = clean_text(pd.Series(list(extra), dtype="string")).str.replace(" ", "", regex=False)
+        labels = {**labels, **dict(zip(ekeys, extra.values(), strict=True))}
+    value = key.map(labels).astype("string")
     blank = key.isna() | key.eq("")
     unknown = value.isna() & ~blank
     error = pd.Series(pd.NA, index=s.index, dtype="string").mask(

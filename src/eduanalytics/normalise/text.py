@@ -37,6 +37,12 @@ def _clean_one(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)
+def clean_one(text: str) -> str:
+    """:func:`clean_text` of one string (cached: header cells and config words repeat)."""
+    return _clean_one(text)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """Clean free text for matching.
 

@@ -11,7 +11,10 @@ Columns (English snake_case; display labels live in :mod:`eduanalytics.labels`):
 ``population``
     unit_id, source (census/survey/...), year, age_min, age_max (<NA> = open-ended, "6+"),
     sex (male/female/total), attainment (ordered level id; <NA> = all levels together),
-    count (int >= 0), synthetic (bool): the region's own units (streets/towns).
+    count (int >= 0), synthetic (bool), levels (a level group that cannot be split, such
+    as a wide survey's 初中及以下: ``none+preschool+primary+junior_secondary`` with
+    attainment <NA>; <NA> on rows of one level or of all levels): the region's own units
+    (streets/towns).
 ``census_county``
     The same columns for the county census extract (unit_id = the 6-digit division code,
     or the unit's name where the table prints none): 6+ rows by attainment and the
@@ -48,7 +51,7 @@ from __future__ import annotations
 COLUMNS: dict[str, list[str]] = {
     "units": ["unit_id", "name", "kind", "aliases"],
     "population": ["unit_id", "source", "year", "age_min", "age_max", "sex", "attainment", "count",
-                   "synthetic"],
+                   "synthetic", "levels"],
     "census_county": ["unit_id", "source", "year", "age_min", "age_max", "sex", "attainment",
                       "count", "synthetic"],
     "bases": ["year", "unit_id", "base", "count", "source"],

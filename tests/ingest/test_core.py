@@ -1,0 +1,85 @@
+"""Shared ingest machinery: value maps, header lookups, sheet records, rows reconcile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from eduanalytics.config import InputSpec
+from eduanalytics.errors import InputError
+from eduanalytics.ingest.core import (
+    StepResult,
+    declared_column,
+    map_headers,
+    map_values,
+    require_columns,
+    sheet_records,
+    value_map,
+)
+
+
+def test_value_map_extends_builtins_and_cleans_keys():
+    spec = InputSpec(kind="register", path=Path("r.xlsx"),
+                     options={"values": {"mode": {"线上＋线下": "blended", "网课": "online"}}})
+    m = value_map({"线上": "online", "线下": "offline"}, spec, "mode")
+    r = map_values(pd.Series(["线上+线下", "网课", "线下", "函授", None]), m, "学习方式", "线上 / 线下")
+    assert r["value"].tolist()[:3] == ["blended", "online", "offline"]
+    assert pd.isna(r.loc[3, "value"]) and "'函授' is not recognised" in r.loc[3, "error"]
+    assert pd.isna(r.loc[4, "error"])  # blank, not required
+    assert value_map({"a": "x"}) == {"a": "x"}  # no spec: the built-in map
+
+
+def test_map_headers_child_of_two_row_header_and_extra_fields():
+    raw = pd.DataFrame(columns=["基本信息/姓名", "公民身份号码", "所属单位", "_row"])
+    df = map_headers(raw, {"name": ["姓名"], "id_number": ["身份证号", "公民身份号码"],
+                           "unit": ["所属单位"]})
+    assert list(df.columns) == ["name", "id_number", "unit", "_row"]
+    with pytest.raises(InputError) as exc:
+        require_columns(df.drop(columns="unit"), {"unit": "所属单位"}, "r.xlsx",
+                        key="inputs.register.fields")
+    assert "所属单位" in str(exc.value) and "inputs.register.fields" in str(exc.value)
+
+
+def test_declared_column_names_file_headers_and_key():
+    raw = pd.DataFrame(columns=["单位", "常住人口（人）", "_row"])
+    assert declared_column(raw, "常住人口(人)", "t.csv", "inputs.task_table.populations") == "常住人口（人）"
+    with pytest.raises(InputError) as exc:
+        declared_column(raw, "户籍人口", "t.csv", "inputs.task_table.populations")
+    msg = str(exc.value)
+    assert "t.csv" in msg and "户籍人口" in msg and "inputs.task_table.populations" in msg
+    assert "常住人口（人）" in msg and "_row" not in msg
+
+
+def test_sheet_records_list_found_and_used():
+    raw = pd.DataFrame()
+    raw.attrs.update(sheet="学员名单", sheets=["说明", "学员名单"], header_rows=[3, 4])
+    rec = sheet_records("enrolments", raw, "r.xlsx")
+    assert rec[["sheet", "used", "header_rows"]].values.tolist() == [
+        ["说明", False, ""], ["学员名单", True, "3,4"]]
+    csv = pd.DataFrame()
+    csv.attrs.update(header_rows=[1])
+    assert sheet_records("x", csv, "t.csv")["used"].tolist() == [True]
+
+
+def test_step_result_reconciles_or_says_why():
+    res = StepResult(step="x", files=[], tables={}, rows_in=3, rows_clean=1, rows_total=1)
+    with pytest.raises(AssertionError, match="in 3 != clean 1"):
+        res.check_reconciles()
+    assert list(res.sheets.columns) == ["step", "file", "sheet", "used", "header_rows"]
+
+
+def test_cleaning_log_lists_sheets_found_and_used():
+    from eduanalytics.ingest.cleaning_log import render_log
+
+    raw = pd.DataFrame()
+    raw.attrs.update(sheet="学员名单", sheets=["说明", "学员名单"], header_rows=[3, 4])
+    res = StepResult(step="enrolments", files=[Path("r.xlsx")], tables={}, rows_in=0,
+                     rows_clean=0, sheets=sheet_records("enrolments", raw, "r.xlsx"))
+    empty = pd.DataFrame(columns=["step", "file", "row", "column", "value", "reason"])
+    log = render_log("jia", 2024, "2024-12-31", [res], empty,
+                     pd.DataFrame(columns=["step", "column", "change", "n"]),
+                     pd.DataFrame(columns=["kind"]))
+    assert "| enrolments | r.xlsx | 说明 | False |  |" in log
+    assert "| enrolments | r.xlsx | 学员名单 | True | 3,4 |" in log
