@@ -235,8 +235,8 @@ def make_base(dest: Path, rows: int = 150) -> Path:
 
 
 def write_config(folder: Path, kinds: Iterable[str] = tuple(FILES),
-                 edit: Callable[[dict], None] | None = None) -> Path:
-    """``folder/config.yaml``: the example's config naming the inputs ``kinds`` (every other
+                 edit: Callable[[dict], None] | None = None, name: str = "config.yaml") -> Path:
+    """``folder/<name>``: the example's config naming the inputs ``kinds`` (every other
     input left out), each pointing into ``folder``."""
     cfg = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     kinds = set(kinds)
@@ -247,7 +247,7 @@ def write_config(folder: Path, kinds: Iterable[str] = tuple(FILES),
         cfg["inputs"][kind]["path"] = str((folder / name).resolve())
     if edit:
         edit(cfg)
-    path = folder / "config.yaml"
+    path = folder / name
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
@@ -426,7 +426,7 @@ def make_bad_inputs(out: str | Path, cases: list[Case] | None = None, rows: int 
         folder = out / case.id
         if folder.exists():
             shutil.rmtree(folder)
-        shutil.copytree(base, folder, ignore=shutil.ignore_patterns("config.yaml"))
+        shutil.copytree(base, folder, ignore=shutil.ignore_patterns("config*.yaml"))
         edit = None
         if case.input == "config":
             edit = case.damage  # edits the parsed YAML
@@ -602,6 +602,7 @@ def build_cases() -> list[Case]:
         rid("reg_id_15_digit", "15-digit first-generation ID", ident[:6] + ident[8:17], Q, 1),
         rid("reg_id_future_birth", "ID whose birth date is after the as-of date", future, Q, 1),
         rid("reg_id_blank", "blank ID", None, Q, 1),
+        rid("reg_id_space_only", "ID cell holding a single space", " ", Q, 1),
         Case("reg_duplicate_learner", "same learner, same programme twice", reg, xlsx_copy_row(MAIN, 0, 1), Q, 1, sheet=MAIN),
         # ---- register: dates and ages ---------------------------------------------------
         date("reg_date_slash", "date 2023/3/5", "2023/3/5", A),

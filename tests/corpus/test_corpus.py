@@ -132,7 +132,8 @@ def n_changes(changes: pd.DataFrame, step: str) -> int:
 # ---- the test --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", PARAMS)
-def test_case_meets_its_declared_fate(case, case_folder, baseline, personal, tmp_path, capsys):
+def test_case_meets_its_declared_fate(case, case_folder, baselines, personal, tmp_path, capsys):
+    baseline = baselines(case.kinds)
     t0 = time.perf_counter()
     config_path = case_folder(case)
     out = tmp_path / "out"
