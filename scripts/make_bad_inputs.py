@@ -240,11 +240,11 @@ def write_config(folder: Path, kinds: Iterable[str] = tuple(FILES),
     input left out), each pointing into ``folder``."""
     cfg = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     kinds = set(kinds)
-    for kind, (name, _) in FILES.items():
+    for kind, (file, _) in FILES.items():
         if kind not in kinds:
             del cfg["inputs"][kind]
             continue
-        cfg["inputs"][kind]["path"] = str((folder / name).resolve())
+        cfg["inputs"][kind]["path"] = str((folder / file).resolve())
     if edit:
         edit(cfg)
     path = folder / name
@@ -347,6 +347,15 @@ def xlsx_cell(sheet: str, row: int, header: str, value) -> Callable[[Path], None
     def fn(wb) -> None:
         ws = wb[sheet]
         ws.cell(row + 4, column_of(ws, header)).value = value
+    return xlsx_edit(fn)
+
+
+def xlsx_number(sheet: str, row: int, header: str, value: float) -> Callable[[Path], None]:
+    """Set a cell to a bare number (format General, so no reader sees a date)."""
+    def fn(wb) -> None:
+        ws = wb[sheet]
+        cell = ws.cell(row + 4, column_of(ws, header))
+        cell.value, cell.number_format = value, "General"
     return xlsx_edit(fn)
 
 
@@ -593,8 +602,9 @@ def build_cases() -> list[Case]:
         rid("reg_id_letter_inside", "ID with a letter in the middle", "3310041985A3124564", Q, 1),
         rid("reg_id_17_chars", "ID of 17 characters", ident[:17], Q, 1),
         rid("reg_id_19_chars", "ID of 19 characters", ident + "1", Q, 1),
-        rid("reg_id_float", "ID stored by Excel as a number (3.31004198503125e17)", float(ident), Q, 1),
-        rid("reg_id_int", "ID stored as an exact integer cell", int(ident), A),
+        Case("reg_id_float", "ID stored by Excel as a number (3.31004198503125e17)", reg,
+             xlsx_number(MAIN, 0, "身份证号", float(ident)), Q, 1, sheet=MAIN),
+        Case("reg_id_int", "ID stored as an exact integer cell", reg, xlsx_number(MAIN, 0, "身份证号", int(ident)), A, sheet=MAIN),
         rid("reg_id_wrong_check", "ID with a wrong check digit", ident[:17] + str((int(ident[17]) + 1) % 10), Q, 1),
         rid("reg_id_lowercase_x", "ID ending in a lower-case x", x.lower(), A),
         rid("reg_id_fullwidth", "ID in full-width digits", ident.translate({i: i + 0xFEE0 for i in range(0x30, 0x3A)}), A),
@@ -609,7 +619,8 @@ def build_cases() -> list[Case]:
         date("reg_date_dots", "date 2023.03.05", "2023.03.05", A),
         date("reg_date_chinese", "date 2023年3月5日", "2023年3月5日", A),
         date("reg_date_compact", "date 20230305", "20230305", A),
-        date("reg_date_serial", "date as an Excel serial number (45000)", 45000, A),
+        Case("reg_date_serial", "date as a bare Excel serial number (45000)", reg,
+             xlsx_number(MAIN, 0, "报名日期", 45000), A, sheet=MAIN),
         date("reg_date_us", "date 3/5/2023 (month and day ambiguous)", "3/5/2023", Q, 1),
         date("reg_date_feb30", "impossible date 2023-02-30", "2023-02-30", Q, 1),
         date("reg_date_month13", "impossible date 2023-13-01", "2023-13-01", Q, 1),
