@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from eduanalytics.normalise import (
@@ -31,8 +31,11 @@ from eduanalytics.tables.attainment import LEVELS
 
 SETTINGS = settings(max_examples=200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
-#: Known-failing properties: no shrinking, so an xfail costs no more than a pass.
+#: Known-failing properties: no shrinking, so an xfail costs no more than a pass; each
+#: carries the failing cell as an explicit example, so it fails every run until fixed.
 NO_SHRINK = settings(SETTINGS, phases=[Phase.explicit, Phase.generate])
+#: Round trips draw from regular spaces: fewer examples suffice.
+ROUND_TRIP = settings(SETTINGS, max_examples=100)
 REF = pd.Timestamp("2023-12-31")
 
 # ---- what a cell may hold ----------------------------------------------------------------------
@@ -105,6 +108,7 @@ def test_numbers_any_cell(s):
 @pytest.mark.xfail(strict=False, reason="KNOWN FAILING: a cell holding only '%' gets neither a value nor a reason")
 @NO_SHRINK
 @given(series())
+@example(pd.Series(["%"], dtype=object))
 def test_percent_any_cell(s):
     res = normalise_percent(s)
     _value_or_reason(res, s, blank_ok=res["not_applicable"])
@@ -115,6 +119,7 @@ def test_percent_any_cell(s):
                    "pandas OutOfBoundsDatetime instead of giving a reason")
 @NO_SHRINK
 @given(series())
+@example(pd.Series([dt.date(2263, 1, 1)], dtype=object))
 def test_dates_any_cell(s):
     _value_or_reason(normalise_dates(s), s)
 
@@ -123,6 +128,7 @@ def test_dates_any_cell(s):
                    "ArrowInvalid (sex from text.str[16].astype(float)) instead of a reason")
 @NO_SHRINK
 @given(series())
+@example(pd.Series([" "], dtype=object))
 def test_id_numbers_any_cell(s):
     res = parse_id_numbers(s, REF)
     _value_or_reason(res, s)
@@ -148,14 +154,14 @@ def test_attainment_any_cell(s):
 _FW = {i: i + 0xFEE0 for i in range(0x30, 0x3A)}
 
 
-@SETTINGS
+@ROUND_TRIP
 @given(st.integers(min_value=0, max_value=10**12))
 def test_numbers_round_trip(n):
     s = pd.Series([str(n), f"{n:,}", str(n).translate(_FW), n, float(n) if n < 2**53 else n])
     assert normalise_numbers(s)["value"].tolist() == [n] * 5
 
 
-@SETTINGS
+@ROUND_TRIP
 @given(st.integers(min_value=0, max_value=1000))
 def test_percent_round_trip(tenths):
     x = tenths / 10
@@ -163,7 +169,7 @@ def test_percent_round_trip(tenths):
     assert res["value"].tolist() == [x, x, x]
 
 
-@SETTINGS
+@ROUND_TRIP
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_dates_round_trip(d):
     serial = (d - dt.date(1899, 12, 30)).days
@@ -187,7 +193,7 @@ def resident_ids(draw):
     return body + check, born, seq
 
 
-@SETTINGS
+@ROUND_TRIP
 @given(resident_ids())
 def test_id_numbers_round_trip(case):
     ident, born, seq = case
@@ -202,7 +208,7 @@ def test_id_numbers_round_trip(case):
     assert res["age"].tolist() == [age] * 4
 
 
-@SETTINGS
+@ROUND_TRIP
 @given(st.sampled_from([(n, uid) for uid, n, a in zip(_units()["unit_id"], _units()["name"],
                                                       _units()["aliases"], strict=True)
                         for n in [n, *a]]), st.sampled_from(["", " ", "\u3000"]))
