@@ -9,6 +9,7 @@ the command line is a bug: it prints the traceback and says so.
     EduError
     ├── ConfigError          a region config key is missing or holds a value not allowed
     ├── InputError           a raw file, sheet, row or cell cannot be used
+    │   ├── MissingFileError a file the run needs does not exist
     │   ├── IngestError      (the same, raised by an ingest step; kept for old imports)
     │   └── DataError        an analysis was given a table it cannot use (no file/row)
     ├── ReportError          a notebook failed or the report could not be assembled
@@ -137,3 +138,8 @@ class ReportError(EduError):
 
 class LockError(EduError):
     """Another run holds the lock of the same region and year."""
+
+
+class MissingFileError(InputError):
+    """A file the run needs does not exist: a raw input the config names, or a processed
+    table (run ``eduanalytics clean`` first)."""

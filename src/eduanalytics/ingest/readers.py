@@ -184,7 +184,9 @@ def read_table_file(path: str | Path, **kwargs) -> pd.DataFrame:
     """Read a CSV, XLSX or DOCX table by suffix (keyword arguments go to the reader)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: file not found")
+        from eduanalytics.errors import MissingFileError
+
+        raise MissingFileError("file not found", file=path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return read_csv_table(path, **{k: v for k, v in kwargs.items() if k == "encoding"})
