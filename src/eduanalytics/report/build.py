@@ -41,6 +41,7 @@ from eduanalytics.errors import LockError, ReportError
 from eduanalytics.ingest.pipeline import sha256
 from eduanalytics.privacy import mask_message
 from eduanalytics.report.html import build_html
+from eduanalytics.report.runner import skip_slow_imports
 from eduanalytics.report.workbook import build_workbook
 
 __all__ = ["LockError", "ReportError", "build_html", "build_workbook", "find_notebooks",
@@ -67,6 +68,7 @@ def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
 
 def declared_parameters(path: Path) -> set[str]:
     """Names the notebook's ``parameters`` cell declares (papermill.inspect_notebook)."""
+    skip_slow_imports()
     import papermill as pm
 
     return set(pm.inspect_notebook(str(path)).keys())

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
-
 from eduanalytics.safe_output import escape_html, escape_markdown
 
 _PUBLISHED = re.compile(r"publish\(\s*['\"]([^'\"]+)['\"]")
@@ -94,6 +92,7 @@ def build_html(executed: list[Path], title: str, subtitle: str, synthetic: bool,
     -------
     str
     """
+    import nbformat
     from nbconvert import HTMLExporter
 
     merged = nbformat.v4.new_notebook()

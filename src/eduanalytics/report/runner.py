@@ -10,7 +10,10 @@ The kernel talks to papermill over IPC sockets (Unix domain sockets in a private
 folder), not TCP: nothing listens on a network port, and ipykernel has no reason to warn
 about unencrypted TCP.
 
-Only papermill and the standard library are imported here, to keep the start cheap.
+Only papermill and the standard library are imported here, to keep the start cheap; and
+:func:`skip_slow_imports` keeps jsonschema from building the RFC 3987 grammar
+(``rfc3987_syntax``, seconds of start-up in every process that imports nbformat) for an
+"iri" format check that notebook validation never uses.
 """
 
 from __future__ import annotations
@@ -22,6 +25,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+#: Optional modules jsonschema tries to import for format checks nbformat never needs.
+SLOW_OPTIONAL_MODULES = ("rfc3987_syntax",)
+
+
+def skip_slow_imports() -> None:
+    """Make jsonschema's optional ``rfc3987_syntax`` import fail fast (call before papermill).
+
+    jsonschema imports it inside ``try/except ImportError`` to offer the "iri" format
+    check; a ``None`` entry in ``sys.modules`` makes that import raise ImportError at once.
+    Does nothing when the module is already imported.
+    """
+    for name in SLOW_OPTIONAL_MODULES:
+        sys.modules.setdefault(name, None)
 
 
 def ipc_kernel_manager():
@@ -67,6 +85,7 @@ def _terminate(signum, frame):  # noqa: ARG001
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``python -m eduanalytics.report.runner JOB.json``."""
     args = sys.argv[1:] if argv is None else argv
+    skip_slow_imports()
     signal.signal(signal.SIGTERM, _terminate)
     job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     result = execute(job)
