@@ -31,6 +31,8 @@ def test_mixed_object_column_keeps_numbers_and_headers_are_neutralised():
     assert neutralise_text(pd.Series([1, 2], dtype=object)).tolist() == [1, 2]
     df = pd.DataFrame({"=bad": ["x"], "good": ["=y"]})
     assert list(neutralise_formulas(df).columns) == ["'=bad", "good"]
+    twice = pd.DataFrame([["=a", 1, "@b"]], columns=["目标", "n", "目标"])  # repeated header
+    assert neutralise_formulas(twice).iloc[0].tolist() == ["'=a", 1, "'@b"]
 
 
 def test_write_csv_masks_and_neutralises(tmp_path):

@@ -13,7 +13,8 @@ the command line is a bug: it prints the traceback and says so.
     │   ├── IngestError      (the same, raised by an ingest step; kept for old imports)
     │   └── DataError        an analysis was given a table it cannot use (no file/row)
     ├── ReportError          a notebook failed or the report could not be assembled
-    └── LockError            another run holds the same region/year
+    ├── LockError            another run holds the same region/year
+    └── SetupError           the installation lacks a font or a kernel
 
 ``InputError`` and ``DataError`` also derive from :class:`ValueError` and ``ConfigError``
 too, so code written against the old bare ``ValueError`` keeps working; new code catches
@@ -143,3 +144,8 @@ class LockError(EduError):
 class MissingFileError(InputError):
     """A file the run needs does not exist: a raw input the config names, or a processed
     table (run ``eduanalytics clean`` first)."""
+
+
+class SetupError(EduError):
+    """The installation lacks something the tool needs (a font with Chinese glyphs, a
+    Jupyter kernel); the message says what to install."""

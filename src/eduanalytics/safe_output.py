@@ -65,9 +65,10 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
         unchanged, so a genuine negative number stays a number.
     """
     out = df.copy()
-    for col in out.columns:
-        if _is_text(out[col]):
-            out[col] = neutralise_text(out[col])
+    for i in range(out.shape[1]):  # by position: relabelled headers may repeat
+        col = out.iloc[:, i]
+        if _is_text(col):
+            out.isetitem(i, neutralise_text(col))
     out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_START) else c
                    for c in out.columns]
     return out
