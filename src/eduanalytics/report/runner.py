@@ -26,7 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 #: Optional modules jsonschema tries to import for format checks nbformat never needs.
 SLOW_OPTIONAL_MODULES = ("rfc3987_syntax",)
 
