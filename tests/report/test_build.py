@@ -236,3 +236,41 @@ def test_year_over_year_uses_last_years_outputs(tmp_path):
     now.assign(目标=[1200], 已报名=[1100], 已结业=[300], **{"完成率(%)": [91.7]}).to_parquet(prev / "06_results.parquet")
     yoy = year_over_year(now, previous_results(cfg), 2023).iloc[0]
     assert yoy["目标_变化"] == 119 and yoy["已报名_变化"] == 163 and yoy["已结业_变化"] == 98
+
+
+def test_sigterm_during_a_report_stops_the_kernels_and_leaves_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    p = 'config = ""\nyear = 0\nas_of = ""\nprocessed_dir = ""\ncharts_dir = ""'
+    _nb(folder / "01_slow.ipynb", p, "import os, pathlib, time\n"
+        "pathlib.Path(charts_dir).parent.joinpath('kernel.pid').write_text(str(os.getpid()))\n"
+        "time.sleep(120)")
+    out = tmp_path / "reports" / "luqiao" / "2023"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from eduanalytics.config import load_config
+        from eduanalytics.report.build import run_report
+        cfg = load_config({str(ROOT / 'config/luqiao.yaml')!r}, 2023, root=Path({str(ROOT)!r}))
+        run_report(cfg, out_dir=Path({str(out)!r}), progress=False, notebook_folder=Path({str(folder)!r}))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.time() + 240
+    pid_files: list[Path] = []
+    while time.time() < deadline and not pid_files:
+        time.sleep(0.5)
+        pid_files = list(out.parent.glob(".2023.tmp-*/kernel.pid"))
+    assert pid_files, "the notebook never started"
+    kernel_pid = int(pid_files[0].read_text())
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert list(out.parent.iterdir()) == []  # no temp folder, no lock, no report
+    time.sleep(2)
+    with pytest.raises(ProcessLookupError):  # the kernel was shut down too
+        os.kill(kernel_pid, 0)
