@@ -31,9 +31,9 @@ def test_failing_cell_is_reported_as_json_over_an_ipc_kernel(tmp_path):
     assert not list(tmp_path.glob("kernel-ipc*"))  # no socket files in the working folder
 
 
-def test_kernel_manager_uses_ipc():
-    km = runner.ipc_kernel_manager()(kernel_name="python3")
-    assert km.transport == "ipc" and "edu-kernel-" in km.ip
+def test_kernel_manager_uses_ipc(tmp_path):
+    km = runner.ipc_kernel_manager(str(tmp_path))(kernel_name="python3")
+    assert km.transport == "ipc" and km.ip == str(tmp_path / "k")
 
 
 def test_skip_slow_imports_keeps_a_loaded_module(monkeypatch):

@@ -268,6 +268,8 @@ def run_report(cfg: RegionConfig, as_of: str | None = None, out_dir: Path | None
         try:
             runs = run_notebooks(nbs, partial / "notebooks", params, cfg.root,
                                  on_done=lambda p: bar.update(1))
+        except ReportError as exc:
+            raise ReportError(f"{exc} (the executed notebooks are kept in {failed / 'notebooks'})") from exc
         finally:
             bar.close()
         executed = [partial / "notebooks" / nb.name for nb in nbs]

@@ -41,8 +41,8 @@ def skip_slow_imports() -> None:
         sys.modules.setdefault(name, None)
 
 
-def ipc_kernel_manager():
-    """An ``AsyncKernelManager`` whose kernels use the IPC transport."""
+def ipc_kernel_manager(folder: str):
+    """An ``AsyncKernelManager`` whose kernels use the IPC transport, sockets in ``folder``."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -55,7 +55,6 @@ def ipc_kernel_manager():
 
         @default("ip")
         def _default_ip(self) -> str:
-            folder = tempfile.mkdtemp(prefix="edu-kernel-")
             return os.path.join(folder, "k")
 
     return IPCKernelManager
@@ -68,9 +67,10 @@ def execute(job: dict) -> dict:
 
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(job["input"], job["output"], parameters=job["parameters"],
-                            cwd=job["cwd"], progress_bar=False, kernel_name="python3",
-                            log_output=False, kernel_manager_class=ipc_kernel_manager())
+        with tempfile.TemporaryDirectory(prefix="edu-kernel-") as sockets:
+            pm.execute_notebook(job["input"], job["output"], parameters=job["parameters"],
+                                cwd=job["cwd"], progress_bar=False, kernel_name="python3",
+                                log_output=False, kernel_manager_class=ipc_kernel_manager(sockets))
     except PapermillExecutionError as exc:
         return {"ok": False, "exec_count": exc.exec_count, "cell_index": exc.cell_index,
                 "ename": exc.ename, "evalue": exc.evalue}
