@@ -43,3 +43,19 @@ def test_mask_text_names_after_labels_and_json_fields():
     assert out[2] == "联系人**"
     assert out[3] == '{"id_number": "331004********123X", "姓名": "***", "备注": "***"}'
     assert out[4] == "路南街道 target 120"
+
+
+def test_masking_filter_masks_log_lines(caplog):
+    import logging
+
+    from eduanalytics.privacy import MaskingFilter
+
+    log = logging.getLogger("eduanalytics.test_mask")
+    handler_filter = MaskingFilter()
+    record = log.makeRecord(log.name, logging.WARNING, __file__, 1,
+                            "row %d: ID %s, 姓名：%s", (4, "33100419900101123X", "张三"), None)
+    assert handler_filter.filter(record) is True
+    assert record.getMessage() == "row 4: ID 331004********123X, 姓名：**"
+    plain = log.makeRecord(log.name, logging.INFO, __file__, 1, "%d rows", (5,), None)
+    handler_filter.filter(plain)
+    assert plain.getMessage() == "5 rows" and plain.args == (5,)

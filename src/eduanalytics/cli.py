@@ -78,11 +78,12 @@ def cmd_charts(args: argparse.Namespace) -> int:
 def cmd_templates(args: argparse.Namespace) -> int:
     """Write an example file of each input template."""
     from eduanalytics.ingest.templates import template_frames, templates_markdown
+    from eduanalytics.safe_output import write_csv
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for kind, df in template_frames().items():
-        df.to_csv(out / f"{kind}.csv", index=False, encoding="utf-8-sig")
+        write_csv(df, out / f"{kind}.csv")
     (out / "input_templates.md").write_text(templates_markdown(), encoding="utf-8")
     print(f"templates written to {out}")
     return 0
@@ -162,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from eduanalytics.errors import EduError
-    from eduanalytics.privacy import mask_message
+    from eduanalytics.privacy import MaskingFilter, mask_message
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskingFilter())
 
     try:
         if hasattr(args, "as_of") and args.as_of is None:

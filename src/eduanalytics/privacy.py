@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -90,6 +91,21 @@ def mask_text(s: pd.Series) -> pd.Series:
 def mask_message(text: str) -> str:
     """:func:`mask_text` for one string (error messages, log lines)."""
     return str(mask_text(pd.Series([str(text)])).iloc[0])
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that passes every message through :func:`mask_text`.
+
+    The command line installs it on its log handlers, so a log line that happens to quote
+    a cell (an ID number, ``姓名：张三``) is masked like the cleaning log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: A003
+        text = record.getMessage()
+        masked = mask_message(text)
+        if masked != text:
+            record.msg, record.args = masked, None
+        return True
 
 
 def learner_key(ids: pd.Series, salt: str) -> pd.Series:

@@ -60,14 +60,14 @@ def test_html_reads_top_to_bottom(report):
 
 def test_workbook_reopens_with_the_same_numbers(report):
     gaps = pd.read_parquet(report / "tables/04_target_gaps.parquet")
-    sheet = pd.read_excel(report / "indicators.xlsx", sheet_name="04_target_gaps")
+    sheet = pd.read_excel(report / "indicators.xlsx", sheet_name="04_target_gaps", engine="calamine")
     assert "目标" in sheet.columns and "完成率(%)" in sheet.columns
     assert sheet["目标"].tolist() == gaps["target"].tolist()
     assert sheet["完成率(%)"].round(6).tolist() == gaps["pct_complete"].round(6).tolist()
     # district totals by hand from seed 000: 1319, 2950, 7300
     tot = gaps[gaps["unit_id"] == "total"].set_index("programme")["target"].to_dict()
     assert tot == {"secondary_upgrade": 1319, "tertiary_upgrade": 2950, "vocational_training": 7300}
-    xl = pd.ExcelFile(report / "indicators.xlsx")
+    xl = pd.ExcelFile(report / "indicators.xlsx", engine="calamine")
     assert xl.sheet_names[0] == "说明" and len(xl.sheet_names) == 1 + len(list((report / "tables").glob("*.parquet")))
 
 
@@ -92,7 +92,7 @@ def test_no_id_number_or_name_under_reports(report):
             text = path.read_text(encoding="utf-8", errors="ignore")
         hits = [m for m in ID_RE.findall(text) if _valid_id(m)]
         assert not hits, f"{path.name} holds ID-like numbers"
-    xl = pd.read_excel(report / "indicators.xlsx", sheet_name=None)
+    xl = pd.read_excel(report / "indicators.xlsx", sheet_name=None, engine="calamine")
     for df in xl.values():
         assert not [m for m in ID_RE.findall(df.astype(str).to_csv()) if _valid_id(m)]
 
