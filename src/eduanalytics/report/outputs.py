@@ -19,7 +19,7 @@ from eduanalytics.charts.export import export_figure
 from eduanalytics.errors import ReportError
 
 #: Resolution of the report's chart files (the page itself embeds the notebook's images).
-REPORT_DPI = 200
+REPORT_DPI = 150
 
 
 def tables_dir(charts_dir: str | Path) -> Path:
