@@ -102,7 +102,8 @@ class _Job:
                                          stdout=subprocess.PIPE, stderr=err, text=True)
 
     def result(self) -> float:
-        """Wait for the notebook; seconds taken, or :class:`ReportError` naming the cell."""
+        """Wait for the notebook; seconds it took in its process (imports included), or
+        :class:`ReportError` naming the cell."""
         stdout, _ = self.proc.communicate()
         stderr = self.stderr.read_text(encoding="utf-8", errors="replace")
         secs = time.perf_counter() - self.t0
@@ -117,7 +118,7 @@ class _Job:
                 f"notebook {self.path.name} failed in cell {res['exec_count']} (cell index "
                 f"{res['cell_index']}): {res['ename']}: {res['evalue']}. The executed copy with "
                 f"the error is {self.out.name}"))
-        return secs
+        return float(res.get("seconds", secs))
 
     def stop(self) -> None:
         """Stop the notebook's process (its kernel is shut down by the runner)."""

@@ -60,12 +60,15 @@ def ipc_kernel_manager(folder: str):
     return IPCKernelManager
 
 
-def execute(job: dict) -> dict:
-    """Execute the notebook of ``job`` (``input, output, parameters, cwd``); returns the result."""
+def execute(job: dict, t0: float | None = None) -> dict:
+    """Execute the notebook of ``job`` (``input, output, parameters, cwd``); returns the result.
+
+    ``seconds`` counts from ``t0`` (default: now), so the caller can include the imports.
+    """
+    t0 = time.perf_counter() if t0 is None else t0
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    t0 = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="edu-kernel-") as sockets:
             pm.execute_notebook(job["input"], job["output"], parameters=job["parameters"],
@@ -83,11 +86,12 @@ def _terminate(signum, frame):  # noqa: ARG001
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``python -m eduanalytics.report.runner JOB.json``."""
+    t0 = time.perf_counter()
     args = sys.argv[1:] if argv is None else argv
     skip_slow_imports()
     signal.signal(signal.SIGTERM, _terminate)
     job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    result = execute(job)
+    result = execute(job, t0)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0 if result["ok"] else 3
 
