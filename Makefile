@@ -49,7 +49,11 @@ test: setup browser-deps  ## SECOND COMMAND: set up and run the tests
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests scripts
 
-bench: setup  ## time the full report against the bare papermill floor
+bench: setup  ## benchmarks (ingest, projection, report vs papermill floor) -> reports/bench.json
+	@for s in benchmark_ingest benchmark_projection; do \
+	  if [ -f scripts/$$s.py ]; then echo "== scripts/$$s.py"; $(BIN)/python scripts/$$s.py || exit 1; fi; \
+	done
+	@echo "== scripts/benchmark_report.py"
 	$(BIN)/python scripts/benchmark_report.py --config $(CONFIG) --year $(YEAR)
 
 lab: setup  ## JupyterLab on the notebooks

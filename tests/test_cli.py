@@ -1,4 +1,5 @@
-"""The command line: clear one-line errors, the briefing export."""
+"""The command line: clear one-line errors (exit 2), bugs with a traceback (exit 70), the
+argument checks, one set of counts, the briefing export."""
 
 from __future__ import annotations
 
@@ -19,10 +20,90 @@ def test_version(capsys):
 
 
 def test_missing_config_is_one_clear_line(capsys):
-    assert main(["clean", "--config", "no_such_region"]) == 1
+    assert main(["clean", "--config", "no_such_region"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("eduanalytics clean: error:") and "no_such_region" in err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--as-of", "2023-13-45"], "not a real date"),
+    (["--as-of", "2023/12/31"], "YYYY-MM-DD"),
+    (["--as-of", "2023-02-29"], "not a real date"),  # 2023 is not a leap year
+    (["--year", "23"], "four-digit"),
+    (["--year", "1899"], "plausible"),
+    (["--year", "twenty"], "four-digit"),
+])
+def test_bad_dates_and_years_stop_before_anything_runs(capsys, monkeypatch, args, words):
+    import eduanalytics.cli as cli
+
+    ran = []
+    monkeypatch.setattr(cli, "cmd_clean", lambda a: ran.append(a) or 0)
+    with pytest.raises(SystemExit) as exc:
+        main(["clean", *args])
+    assert exc.value.code == 2 and not ran
+    assert words in capsys.readouterr().err
+
+
+def test_good_date_is_normalised():
+    from eduanalytics.cli import build_parser
+
+    a = build_parser().parse_args(["report", "--as-of", "2024-02-29", "--year", "2024"])
+    assert a.as_of == "2024-02-29" and a.year == 2024
+
+
+def test_user_error_exits_2_without_traceback_and_masked(capsys, monkeypatch):
+    import eduanalytics.cli as cli
+    from eduanalytics.errors import InputError
+
+    def boom(args):
+        raise InputError("bad ID 33100419900101123X", file="r.xlsx", row=4)
+
+    monkeypatch.setattr(cli, "cmd_clean", boom)
+    assert main(["clean", "--as-of", "2023-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "r.xlsx, row 4: bad ID 331004********123X" in err
+    assert "33100419900101123X" not in err
+
+
+def test_a_bug_prints_the_traceback_and_exits_70(capsys, monkeypatch):
+    import eduanalytics.cli as cli
+
+    def bug(args):
+        return {}["no such key"]
+
+    monkeypatch.setattr(cli, "cmd_clean", bug)
+    assert main(["clean", "--as-of", "2023-12-31"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "KeyError" in err and "bug" in err
+
+
+def test_value_error_is_no_longer_taken_for_a_user_error(capsys, monkeypatch):
+    import eduanalytics.cli as cli
+
+    def bug(args):
+        raise ValueError("an internal slip")
+
+    monkeypatch.setattr(cli, "cmd_clean", bug)
+    assert main(["clean", "--as-of", "2023-12-31"]) == 70
+
+
+def test_clean_prints_the_counts_of_the_log(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["clean", "--out", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    line = [ln for ln in out.splitlines() if " rows in, " in ln][0]
+    counts = line.split(" Log: ")[0]
+    log = (tmp_path / "p" / "cleaning_log.md").read_text(encoding="utf-8")
+    assert counts in log  # the log heads with the very same line
+    import pandas as pd
+
+    rec = pd.read_csv(tmp_path / "p" / "reconciliation.csv", encoding="utf-8-sig")
+    f = pd.read_csv(tmp_path / "p" / "findings.csv", encoding="utf-8-sig")
+    disagree = int((~f["kind"].isin(["total_matches", "sources_agree"])).sum())
+    assert f"; {disagree} reconciliation finding(s) disagree" in counts
+    assert int(rec["findings_disagree"].sum()) == disagree
+    assert f"{disagree} disagreement(s)" in log
 
 
 def test_charts_command_exports_files(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from eduanalytics.config import RegionConfig
+from eduanalytics.errors import MissingFileError
 
 PROVENANCE_FILE = "provenance.json"
 
@@ -45,13 +46,17 @@ def read_table(source: RegionConfig | str | Path, name: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
+
+    Raises
+    ------
+    MissingFileError
+        When the table has not been written (run ``eduanalytics clean`` first).
     """
     folder = source.processed_dir if isinstance(source, RegionConfig) else Path(source)
     path = table_path(folder, name)
     if not path.exists():
-        raise FileNotFoundError(
-            f"processed table {name!r} not found at {path}; run `eduanalytics clean` first"
-        )
+        raise MissingFileError(f"processed table {name!r} not found", file=path,
+                               expected="the output of `eduanalytics clean` (run it first)")
     return pd.read_parquet(path)
 
 
@@ -77,16 +82,30 @@ TABLES = ("units", "targets", "bases", "enrolments", "population", "census_count
 
 
 def load_tables(source: RegionConfig | str | Path) -> dict[str, pd.DataFrame]:
-    """Every processed table that exists, plus ``provenance`` (a dict) under that key.\n\n    Parameters\n    ----------\n    source : RegionConfig or path-like\n        A region config (its ``data/processed/<region>/<year>``) or a folder.\n\n    Returns\n    -------\n    dict\n        Table name -> DataFrame for each table written by the cleaning step.\n    """
-    out: dict = {}
-    for name in TABLES:
-        try:
-            out[name] = read_table(source, name)
-        except FileNotFoundError:
-            continue
-    if "enrolments" not in out:
-        raise FileNotFoundError("no processed tables found; run `eduanalytics clean` first")
-    out["provenance"] = read_provenance(source)
+    """Every processed table that exists, plus ``provenance`` (a dict) under that key.
+
+    Parameters
+    ----------
+    source : RegionConfig or path-like
+        A region config (its ``data/processed/<region>/<year>``) or a folder.
+
+    Returns
+    -------
+    dict
+        Table name -> DataFrame for each table written by the cleaning step.
+
+    Raises
+    ------
+    MissingFileError
+        When the folder holds no processed tables.
+    """
+    folder = source.processed_dir if isinstance(source, RegionConfig) else Path(source)
+    if not table_path(folder, "enrolments").exists():
+        raise MissingFileError("no processed tables found", file=folder,
+                               expected="the output of `eduanalytics clean` (run it first)")
+    out: dict = {name: read_table(folder, name) for name in TABLES
+                 if table_path(folder, name).exists()}
+    out["provenance"] = read_provenance(folder)
     return out
 
 

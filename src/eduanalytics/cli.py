@@ -1,14 +1,21 @@
 """Command line: ``eduanalytics clean|generate|report|charts|templates``.
 
-Expected problems (a missing config, a file that cannot be used, a failing notebook) print
-one clear line on stderr and exit with status 1, no traceback.
+Problems a user can fix (an :class:`~eduanalytics.errors.EduError`: a missing config, a file
+that cannot be used, a failing notebook, another run holding the lock) print one clear
+message on stderr, no traceback, and exit with status 2 — as do bad arguments (an
+``--as-of`` that is not a real date, an implausible ``--year``), checked before anything
+runs. Any other exception is a bug: the traceback is printed with a line asking to report
+it, and the exit status is 70 (``EX_SOFTWARE``). An interrupted run exits 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
+import re
 import sys
+import traceback
 from pathlib import Path
 
 from eduanalytics import __version__
@@ -22,16 +29,13 @@ def _config(args: argparse.Namespace):
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Run the cleaning step and print the reconciliation summary."""
+    from eduanalytics.ingest.cleaning_log import summary_line
     from eduanalytics.ingest.pipeline import run_clean
 
     cfg = _config(args)
     res = run_clean(cfg, as_of=args.as_of, out_dir=args.out)
-    s = res.summary
-    print(s.to_string(index=False))
-    mism = res.findings[~res.findings["kind"].isin(["total_matches", "sources_agree"])]
-    print(f"\n{int(s['rows_in'].sum())} rows in, {int(s['rows_clean'].sum())} clean, "
-          f"{int(s['rows_rejected'].sum())} rejected, {int(s['rows_total'].sum())} totals rows; "
-          f"{len(mism)} reconciliation finding(s). Log: {res.out_dir / 'cleaning_log.md'}")
+    print(res.summary.to_string(index=False))
+    print(f"\n{summary_line(res.summary)} Log: {res.out_dir / 'cleaning_log.md'}")
     return 0
 
 
@@ -74,14 +78,43 @@ def cmd_charts(args: argparse.Namespace) -> int:
 def cmd_templates(args: argparse.Namespace) -> int:
     """Write an example file of each input template."""
     from eduanalytics.ingest.templates import template_frames, templates_markdown
+    from eduanalytics.safe_output import write_csv
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for kind, df in template_frames().items():
-        df.to_csv(out / f"{kind}.csv", index=False, encoding="utf-8-sig")
+        write_csv(df, out / f"{kind}.csv")
     (out / "input_templates.md").write_text(templates_markdown(), encoding="utf-8")
     print(f"templates written to {out}")
     return 0
+
+
+#: Exit statuses: a problem the user can fix (and bad arguments), a bug, an interruption.
+EXIT_USER, EXIT_BUG, EXIT_INTERRUPTED = 2, 70, 130
+
+
+def iso_date(text: str) -> str:
+    """``--as-of``: a real calendar date written ``YYYY-MM-DD`` (argparse type)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text).strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a real date (month 01-12, a day the month has)") from None
+    if not 2000 <= day.year <= 2100:
+        raise argparse.ArgumentTypeError(f"{text!r}: the year must be between 2000 and 2100")
+    return day.isoformat()
+
+
+def report_year(text: str) -> int:
+    """``--year``: a four-digit reporting year between 2000 and 2100 (argparse type)."""
+    if not re.fullmatch(r"\d{4}", str(text).strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a four-digit year")
+    year = int(text)
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"{year} is not a plausible reporting year (2000-2100)")
+    return year
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -99,7 +132,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\n[{r.status}] {r.input}: {r.problem}\n  fix: {r.fix}")
     failed = check_failed(table)
     print("\nthe report would fail: fix the errors above" if failed else "\nthe report can run")
-    return 1 if failed else 0
+    return EXIT_USER if failed else 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -121,9 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(sp: argparse.ArgumentParser, as_of: bool = True) -> None:
         sp.add_argument("--config", default="config/luqiao.yaml", help="region config (YAML or region id)")
-        sp.add_argument("--year", type=int, default=None, help="reporting year (default: the config's)")
+        sp.add_argument("--year", type=report_year, default=None,
+                        help="reporting year, e.g. 2023 (default: the config's)")
         if as_of:
-            sp.add_argument("--as-of", dest="as_of", default=None, help="as-of date, YYYY-MM-DD")
+            sp.add_argument("--as-of", dest="as_of", type=iso_date, default=None,
+                            help="as-of date, YYYY-MM-DD")
         sp.add_argument("--out", default=None, help="output folder (default: the standard one)")
 
     sp = sub.add_parser("clean", help="raw files -> data/processed/<region>/<year>/ + cleaning log")
@@ -162,21 +197,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``eduanalytics`` command."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``eduanalytics`` command (returns the exit status)."""
+    args = build_parser().parse_args(argv)  # bad arguments: usage + message, exit 2
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    from eduanalytics.errors import UserFacingError
+    from eduanalytics.errors import EduError
+    from eduanalytics.privacy import MaskingFilter, mask_message
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskingFilter())
 
     try:
         if hasattr(args, "as_of") and args.as_of is None:
             from eduanalytics.config import load_config
 
-            args.as_of = str(load_config(args.config, args.year).get("default_as_of", "")) or None
+            default = str(load_config(args.config, args.year).get("default_as_of", "")) or None
+            args.as_of = iso_date(default) if default else None
         return int(args.func(args) or 0)
-    except (UserFacingError, ValueError, FileNotFoundError) as exc:  # user-fixable problems
-        print(f"eduanalytics {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+    except EduError as exc:  # a problem the user can fix: the message says what
+        print(f"eduanalytics {args.command}: error: {mask_message(str(exc))}", file=sys.stderr)
+        return EXIT_USER
+    except argparse.ArgumentTypeError as exc:  # the config's default_as_of
+        print(f"eduanalytics {args.command}: error: default_as_of: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print(f"eduanalytics {args.command}: interrupted; nothing was half-written",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception:  # anything else is a bug in eduanalytics
+        print(mask_message(traceback.format_exc()), file=sys.stderr, end="")
+        print(f"eduanalytics {args.command}: internal error: this is a bug in eduanalytics "
+              f"{__version__}, not a problem with your files. Please report it with the "
+              "traceback above.", file=sys.stderr)
+        return EXIT_BUG
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,10 +9,12 @@ the command line is a bug: it prints the traceback and says so.
     EduError
     ├── ConfigError          a region config key is missing or holds a value not allowed
     ├── InputError           a raw file, sheet, row or cell cannot be used
+    │   ├── MissingFileError a file the run needs does not exist
     │   ├── IngestError      (the same, raised by an ingest step; kept for old imports)
     │   └── DataError        an analysis was given a table it cannot use (no file/row)
     ├── ReportError          a notebook failed or the report could not be assembled
-    └── LockError            another run holds the same region/year
+    ├── LockError            another run holds the same region/year
+    └── SetupError           the installation lacks a font or a kernel
 
 ``InputError`` and ``DataError`` also derive from :class:`ValueError` and ``ConfigError``
 too, so code written against the old bare ``ValueError`` keeps working; new code catches
@@ -137,3 +139,13 @@ class ReportError(EduError):
 
 class LockError(EduError):
     """Another run holds the lock of the same region and year."""
+
+
+class MissingFileError(InputError):
+    """A file the run needs does not exist: a raw input the config names, or a processed
+    table (run ``eduanalytics clean`` first)."""
+
+
+class SetupError(EduError):
+    """The installation lacks something the tool needs (a font with Chinese glyphs, a
+    Jupyter kernel); the message says what to install."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +38,74 @@ def mask_id(s: pd.Series) -> pd.Series:
     other = "****(" + n.astype("string") + " chars)"
     out = other.mask(n.eq(18), eighteen).mask(n.eq(15), fifteen).mask(n.eq(0), "")
     return out.astype("string")
+
+
+#: An ID number inside any text: 18 characters (17 digits + digit/X) or 15 digits, not part
+#: of a longer run of digits.
+_ID_IN_TEXT = re.compile(r"(?<![0-9.])([0-9]{6})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx]|[0-9]{4})(?![0-9A-Za-z])")
+#: Labels after which a person's name is written (姓名：张三, name: 李四, "学员":"王五").
+NAME_LABELS = ("姓名", "名字", "学员姓名", "联系人", "name")
+_NAME_AFTER_LABEL = re.compile(
+    r"((?:" + "|".join(NAME_LABELS) + r")[\"'”’]?\s*[:：=为是]?\s*[\"'“‘]?\s*)([\u3400-\u9fff·]{2,4})",
+    re.IGNORECASE)
+#: Fields of a JSON record (the ``original`` column of rejected rows) whose values are
+#: personal or free text: masked whole.
+PERSONAL_FIELDS = ("name", "姓名", "remark", "remarks", "note", "notes", "备注", "说明", "comment")
+_PERSONAL_FIELD = re.compile(
+    r'("(?:' + "|".join(PERSONAL_FIELDS) + r')"\s*:\s*")((?:[^"\\]|\\.)*)(")', re.IGNORECASE)
+
+
+def _mask_id_match(m: re.Match) -> str:
+    return m.group(1) + "*" * len(m.group(2)) + m.group(3)
+
+
+def mask_text(s: pd.Series) -> pd.Series:
+    """Mask personal data inside free text (messages, remarks, rejected rows, logs).
+
+    - ID numbers anywhere in a string (18 or 15 digits, not part of a longer number) keep
+      their first 6 and last 4 characters: ``33100419900101123X`` -> ``331004********123X``;
+    - a run of 2-4 Chinese characters after a name label (``姓名``, ``name`` ...; see
+      :data:`NAME_LABELS`) becomes stars of the same length: ``姓名：张三`` -> ``姓名：**``;
+    - in JSON records, the values of name and remark fields (:data:`PERSONAL_FIELDS`) are
+      replaced whole: ``"备注": "…"`` -> ``"备注": "***"``.
+
+    Names written without a label cannot be told from ordinary words, which is why the
+    register's name column is dropped as soon as the header is read.
+
+    Parameters
+    ----------
+    s : Series
+        Text (other values are turned to text; missing stays missing).
+
+    Returns
+    -------
+    Series of string
+    """
+    t = s.astype("string")
+    t = t.str.replace(_PERSONAL_FIELD, r"\1***\3", regex=True)
+    t = t.str.replace(_ID_IN_TEXT, _mask_id_match, regex=True)
+    t = t.str.replace(_NAME_AFTER_LABEL, lambda m: m.group(1) + "*" * len(m.group(2)), regex=True)
+    return t
+
+
+def mask_message(text: str) -> str:
+    """:func:`mask_text` for one string (error messages, log lines)."""
+    return str(mask_text(pd.Series([str(text)])).iloc[0])
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that passes every message through :func:`mask_text`.
+
+    The command line installs it on its log handlers, so a log line that happens to quote
+    a cell (an ID number, ``姓名：张三``) is masked like the cleaning log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: A003
+        text = record.getMessage()
+        masked = mask_message(text)
+        if masked != text:
+            record.msg, record.args = masked, None
+        return True
 
 
 def learner_key(ids: pd.Series, salt: str) -> pd.Series:

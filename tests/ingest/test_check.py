@@ -40,7 +40,7 @@ def test_check_fails_when_the_task_table_is_unusable(tmp_path, capsys):
     assert "摸排汇总" in table.loc["survey", "problem"] and "说明" in table.loc["survey", "problem"]
     assert "inputs.survey.sheet" in table.loc["survey", "fix"]
     assert check_failed(table.reset_index())
-    assert main(["check", "--config", str(root / "config/jia.yaml")]) == 1
+    assert main(["check", "--config", str(root / "config/jia.yaml")]) == 2
     out = capsys.readouterr().out
     assert "the report would fail" in out and "missing.docx" in out
 

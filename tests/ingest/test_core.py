@@ -10,6 +10,7 @@ import pytest
 from eduanalytics.config import InputSpec
 from eduanalytics.errors import InputError
 from eduanalytics.ingest.core import (
+    FINDING_COLUMNS,
     StepResult,
     declared_column,
     map_headers,
@@ -80,6 +81,6 @@ def test_cleaning_log_lists_sheets_found_and_used():
     empty = pd.DataFrame(columns=["step", "file", "row", "column", "value", "reason"])
     log = render_log("jia", 2024, "2024-12-31", [res], empty,
                      pd.DataFrame(columns=["step", "column", "change", "n"]),
-                     pd.DataFrame(columns=["kind"]))
+                     pd.DataFrame(columns=FINDING_COLUMNS))
     assert "| enrolments | r.xlsx | 说明 | False |  |" in log
     assert "| enrolments | r.xlsx | 学员名单 | True | 3,4 |" in log

@@ -56,6 +56,6 @@ def test_init_never_overwrites(tmp_path, capsys):
     with pytest.raises(ConfigError, match="not overwritten"):
         write_config(folder, target, region="jia")
     assert target.read_text(encoding="utf-8") == "# mine\n"
-    assert main(["init", str(folder), "--region", "jia", "--out", str(target)]) == 1
+    assert main(["init", str(folder), "--region", "jia", "--out", str(target)]) == 2
     assert "not overwritten" in capsys.readouterr().err
     assert main(["init", str(folder), "--region", "jia", "--out", str(tmp_path / "new.yaml")]) == 0

@@ -8,8 +8,19 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from eduanalytics.charts.theme import SIZES, themed
+from eduanalytics.errors import DataError
 
 FORMATS = ("png", "svg", "pdf")
+
+
+def figure_title(fig: Figure) -> str:
+    """What the figure is titled: its suptitle, else its axes' titles joined by "；"."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        return sup.get_text().strip()
+    titles = [t for ax in fig.axes for t in (ax.get_title(loc) for loc in ("center", "left"))
+              if t.strip()]
+    return "；".join(dict.fromkeys(titles))
 
 
 def export_figure(fig: Figure, folder: str | Path, stem: str, formats: Iterable[str] = FORMATS,
@@ -35,15 +46,23 @@ def export_figure(fig: Figure, folder: str | Path, stem: str, formats: Iterable[
     -------
     list of Path
         Files written. PDF embeds the font (TrueType/OpenType, ``pdf.fonttype`` 42); PDF
-        and SVG carry no creation date, so reruns give the same files.
+        and SVG carry no creation date, so reruns give the same files. Every format
+        carries the figure's title (:func:`figure_title`) in its metadata ("Title"), which
+        the report uses as the image's alternative text.
+
+    Raises
+    ------
+    DataError
+        For an unknown format or size.
     """
     formats = [f.lower().lstrip(".") for f in formats]
     bad = sorted(set(formats) - set(FORMATS))
     if bad:
-        raise ValueError(f"unsupported format(s) {bad}; expected some of {FORMATS}")
+        raise DataError(f"unsupported format(s) {bad}", expected=f"some of {FORMATS}")
     if isinstance(size, str):
         if size not in SIZES:
-            raise ValueError(f"size must be one of {sorted(SIZES)} or (width, height), got {size!r}")
+            raise DataError("unknown chart size", expected=f"one of {sorted(SIZES)} or (width, height)",
+                            found=size)
         fig.set_size_inches(*SIZES[size])
         tag = size
     elif size is not None:
@@ -54,10 +73,13 @@ def export_figure(fig: Figure, folder: str | Path, stem: str, formats: Iterable[
     out_dir = Path(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    title = figure_title(fig) or stem
     with themed():
         for fmt in formats:
             path = out_dir / (f"{stem}_{tag}.{fmt}" if tag else f"{stem}.{fmt}")
-            meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
+            meta = {"png": {"Software": None, "Title": title},
+                    "svg": {"Date": None, "Title": title},
+                    "pdf": {"CreationDate": None, "ModDate": None, "Title": title}}[fmt]
             fig.savefig(path, format=fmt, dpi=dpi if fmt == "png" else None, metadata=meta)
             paths.append(path)
     return paths

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from matplotlib import font_manager
 
+from eduanalytics.errors import SetupError
+
 SYSTEM_FAMILIES: tuple[str, ...] = (
     "Microsoft YaHei", "SimHei", "DengXian",
     "PingFang SC", "Hiragino Sans GB", "Heiti SC",
@@ -50,7 +52,7 @@ def chinese_font(prefer_system: bool = True) -> FontInfo:
 
     Raises
     ------
-    RuntimeError
+    SetupError
         When neither a system font nor the packaged fallback is available.
     """
     if prefer_system:
@@ -60,7 +62,7 @@ def chinese_font(prefer_system: bool = True) -> FontInfo:
                 return FontInfo(fam, installed[fam], "system")
     path = fallback_font_path()
     if path is None:
-        raise RuntimeError("no font with Chinese glyphs: install the project's dependencies "
+        raise SetupError("no font with Chinese glyphs: install the project's dependencies "
                            "(noto-cjk-sans-otc) or a system CJK font")
     font_manager.fontManager.addfont(path)
     return FontInfo(FALLBACK_FAMILY, path, "package:noto-cjk-sans-otc")

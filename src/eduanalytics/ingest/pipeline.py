@@ -4,6 +4,13 @@
 ``data/processed/<region>/<year>/``: one Parquet file per tidy table, ``rejected.csv``
 (masked), ``changes.csv``, ``findings.csv``, ``reconciliation.csv``, ``cleaning_log.md``
 and ``provenance.json`` (source files with SHA-256, synthetic flags, row counts).
+
+The folder is written atomically under its lock (:func:`eduanalytics.atomic_dir.atomic_dir`):
+a second run of the same region and year stops with ``LockError``, an interrupted or failed
+run leaves the previous folder as it was. CSV files go through
+:func:`eduanalytics.safe_output.write_csv` (formulas neutralised) and free text through
+:func:`eduanalytics.privacy.mask_text`. Every count (log, command line, notebook 01) comes
+from one table, :attr:`CleanResult.summary`.
 """
 
 from __future__ import annotations
@@ -11,15 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from eduanalytics.atomic_dir import atomic_dir
 from eduanalytics.catalog import PROVENANCE_FILE, write_table
 from eduanalytics.config import RegionConfig
-from eduanalytics.ingest.cleaning_log import reconciliation_summary, render_log
+from eduanalytics.ingest.cleaning_log import (
+    mask_columns,
+    reconciliation_summary,
+    render_log,
+    summary_totals,
+)
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     FINDING_COLUMNS,
@@ -31,6 +43,7 @@ from eduanalytics.ingest.plans import ingest_ce_targets, ingest_plan_indicators
 from eduanalytics.ingest.population import ingest_county_census, ingest_population
 from eduanalytics.ingest.register import ingest_register
 from eduanalytics.ingest.task_table import ingest_task_table
+from eduanalytics.safe_output import write_csv
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +58,23 @@ class CleanResult:
     rejected: pd.DataFrame
     changes: pd.DataFrame
     findings: pd.DataFrame
+    #: The one table of counts (rows and findings per step); see ``reconciliation_summary``.
+    summary: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.summary is None:
+            self.summary = reconciliation_summary(self.steps, self.findings)
 
     @property
-    def summary(self) -> pd.DataFrame:
-        """Reconciliation summary, one row per step."""
-        return reconciliation_summary(self.steps)
+    def sheets(self) -> pd.DataFrame:
+        """Files, sheets and tables each step found, and which it used."""
+        parts = [s.sheets for s in self.steps if len(getattr(s, "sheets", ()))]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Totals of the summary's counts (what the log and the command line print)."""
+        return summary_totals(self.summary)
 
 
 def sha256(path: Path) -> str:
@@ -81,7 +106,8 @@ def compare_task_tables(a: StepResult, b: StepResult) -> pd.DataFrame:
     return pd.DataFrame(records, columns=FINDING_COLUMNS)
 
 
-def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Path | None = None) -> CleanResult:
+def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Path | None = None,
+              **options) -> CleanResult:
     """Clean every raw file the region config names and write the processed tables.
 
     Parameters
@@ -92,13 +118,27 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         As-of date of the run (recorded in the log); default the config's ``default_as_of``.
     out_dir : path-like, optional
         Output folder; default ``data/processed/<region>/<year>``.
+    **options
+        Passed on to the cleaning steps.
 
     Returns
     -------
     CleanResult
+
+    Raises
+    ------
+    LockError
+        When another run is writing the same folder.
     """
-    as_of = str(as_of or config.get("default_as_of", f"{config.year}-12-31"))
     out = Path(out_dir) if out_dir else config.processed_dir
+    with atomic_dir(out) as tmp:
+        return _clean(config, as_of, out, write_to=tmp, **options)
+
+
+def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Path,
+           **options) -> CleanResult:
+    """The cleaning steps of :func:`run_clean`, writing into ``write_to`` (a temporary folder)."""
+    as_of = str(as_of or config.get("default_as_of", f"{config.year}-12-31"))
     synth_keys = {k for k, spec in config.inputs().items() if spec.synthetic}
     steps: list[StepResult] = []
     extra_findings: list[pd.DataFrame] = []
@@ -156,30 +196,35 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
 
     for s in steps:
         s.check_reconciles()
-    rejected = concat_frames([s.rejected for s in steps], REJECT_COLUMNS)
+    rejected = mask_columns(concat_frames([s.rejected for s in steps], REJECT_COLUMNS),
+                            ("value", "reason", "original"))
     changes = concat_frames([s.changes for s in steps], CHANGE_COLUMNS)
-    findings = concat_frames([s.findings for s in steps] + extra_findings, FINDING_COLUMNS)
+    findings = mask_columns(concat_frames([s.findings for s in steps] + extra_findings,
+                                          FINDING_COLUMNS), ("message",))
+    result = CleanResult(out_dir=out_dir, steps=steps, tables=tables, rejected=rejected,
+                         changes=changes, findings=findings)
+    write_outputs(result, write_to, config, as_of)
+    return result
 
-    # write: clear the folder first so no stale table survives a rerun
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    for name, df in tables.items():
+
+def write_outputs(result: CleanResult, folder: Path, config: RegionConfig, as_of: str) -> None:
+    """Write a cleaning run's tables, CSV files, log and provenance into ``folder``."""
+    out, summary = Path(folder), result.summary
+    for name, df in result.tables.items():
         write_table(df, out, name)
-    rejected.to_csv(out / "rejected.csv", index=False, encoding="utf-8-sig")
-    changes.to_csv(out / "changes.csv", index=False, encoding="utf-8-sig")
-    findings.to_csv(out / "findings.csv", index=False, encoding="utf-8-sig")
-    summary = reconciliation_summary(steps)
-    summary.to_csv(out / "reconciliation.csv", index=False, encoding="utf-8-sig")
+    write_csv(result.rejected, out / "rejected.csv", mask=("value", "reason", "original"))
+    write_csv(result.changes, out / "changes.csv")
+    write_csv(result.findings, out / "findings.csv", mask=("message",))
+    write_csv(summary, out / "reconciliation.csv")
     (out / "cleaning_log.md").write_text(
-        render_log(config.name, config.year, as_of, steps, rejected, changes, findings),
-        encoding="utf-8")
+        render_log(config.name, config.year, as_of, summary, result.rejected, result.changes,
+                   result.findings, sheets=result.sheets), encoding="utf-8")
     (out / PROVENANCE_FILE).write_text(json.dumps(
-        _provenance(config, as_of, steps, tables), ensure_ascii=False, indent=2), encoding="utf-8")
+        _provenance(config, as_of, result.steps, result.tables), ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    t = result.totals
     log.info("cleaned %s %s: %d steps, %d rows in, %d rejected", config.region, config.year,
-             len(steps), int(summary["rows_in"].sum()), int(summary["rows_rejected"].sum()))
-    return CleanResult(out_dir=out, steps=steps, tables=tables, rejected=rejected,
-                       changes=changes, findings=findings)
+             len(result.steps), t["rows_in"], t["rows_rejected"])
 
 
 def _provenance(config: RegionConfig, as_of: str, steps: list[StepResult],

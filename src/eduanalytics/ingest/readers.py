@@ -279,7 +279,9 @@ def read_table_file(path: str | Path, **kwargs: Any) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", file=path, expected="the file the config names")
+        from eduanalytics.errors import MissingFileError
+
+        raise MissingFileError("file not found", file=path, expected="the file the config names")
     suffix = path.suffix.lower()
     hr = kwargs.get("header_rows")
     kw = kwargs.get("header_keywords")

@@ -16,7 +16,9 @@ def briefing_figures(cfg: RegionConfig, as_of: str, lang: str = "zh") -> dict:
     t = load_tables(cfg)
     names = summary.unit_names(cfg) if lang == "zh" else {u: u for u in cfg.units()["unit_id"]} | {"total": "District"}
     syn = summary.is_synthetic(t)
-    src = "路教办函〔2023〕12号; 学员登记册" if lang == "zh" else "Luqiao task table 2023; learner register"
+    number = cfg.notice.get("number", "")
+    src = (f"{number or '任务分解表'}; 学员登记册" if lang == "zh"
+           else f"task table {cfg.year}; learner register")
     tg = summary.target_tables(cfg, t, as_of)
     pt = summary.participation_tables(cfg, t)
     cs = summary.census_survey_tables(cfg, t)
@@ -32,7 +34,7 @@ def briefing_figures(cfg: RegionConfig, as_of: str, lang: str = "zh") -> dict:
         "participation_secondary": charts.participation_intervals(rates[rates["programme"] == "secondary_upgrade"], names, source=src, **kw),
         "census_survey_scatter": charts.census_survey_scatter(cs["census_survey"], names, source=src, **kw),
         "census_survey_funnel": charts.funnel_plot(cs["funnel"], names, source=src, **kw),
-        "schooling_projection": charts.schooling_paths(st["schooling_paths"], target=11.0, target_year=2027, source=src, **kw),
+        "schooling_projection": charts.schooling_paths(st["schooling_paths"], target=cfg.target_mean_years, target_year=cfg.target_year, source=src, **kw),
         "attainment_pyramid": charts.attainment_pyramid(t["population"][t["population"]["source"] == "census"], source=src, **kw),
     }
     if "plan_path" in pl:
@@ -45,7 +47,7 @@ def export_briefing_charts(cfg: RegionConfig, as_of: str, formats: Iterable[str]
                            size: str = "slide", out_dir: Path | None = None, lang: str = "zh") -> list[Path]:
     """Export every briefing chart in the given formats and size.
 
-    Files go to ``reports/<region>/<year>/briefing/`` by default, named
+    Files go to ``reports/<region>/<year>-briefing/`` by default, named
     ``<chart>_<size>.<format>`` (e.g. ``target_completion_secondary_slide.png``).
     """
     folder = Path(out_dir) if out_dir else cfg.reports_dir.parent / f"{cfg.year}-briefing"

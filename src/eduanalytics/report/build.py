@@ -8,31 +8,44 @@ set, assembled into ``reports/<region>/<year>/``:
   Chinese headers, number formats);
 - ``manifest.json`` parameters, input files with SHA-256, package versions, timings.
 
-The report is built in a hidden ``.<year>.partial-*`` folder and moved into place only when
-every notebook succeeded; a failure raises :class:`ReportError` naming the notebook and the
-cell and leaves the partial folder renamed ``<year>.FAILED`` (never a complete-looking one).
+The report is written under the folder's lock into a hidden temporary sibling and swapped
+in only when every notebook succeeded (:func:`eduanalytics.atomic_dir.atomic_dir`): a second
+run of the same region and year stops with :class:`LockError`, SIGINT/SIGTERM removes the
+temporary folder, and a failure leaves the previous report untouched. A failure raises
+:class:`ReportError` naming the notebook and the cell; the executed notebooks are kept in
+``<year>.FAILED/`` (notebooks and ``FAILED.txt`` only — no report.html, nothing that looks
+complete), removed by the next successful run.
+
+Notebooks run each in its own process and kernel (:mod:`eduanalytics.report.runner`): the
+first (cleaning) alone, then every notebook between the first and the last in parallel
+(they only read the processed tables), then the last (the year-end summary, which reads
+what the others published).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
-import re
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-import pandas as pd
-
+from eduanalytics.atomic_dir import atomic_dir
 from eduanalytics.catalog import is_synthetic, read_provenance
 from eduanalytics.config import RegionConfig, notebooks_dir
-from eduanalytics.errors import ReportError
+from eduanalytics.errors import LockError, ReportError
 from eduanalytics.ingest.pipeline import sha256
-from eduanalytics.labels import relabel_columns
+from eduanalytics.privacy import mask_message
+from eduanalytics.report.html import build_html
+from eduanalytics.report.runner import skip_slow_imports
+from eduanalytics.report.workbook import build_workbook
+
+__all__ = ["LockError", "ReportError", "build_html", "build_workbook", "find_notebooks",
+           "parameters_for", "run_notebook", "run_notebooks", "run_report", "waves"]
 
 REQUIRED_PARAMETERS = ("config", "year", "as_of")
 PACKAGES = ("eduanalytics", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill",
@@ -55,6 +68,7 @@ def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
 
 def declared_parameters(path: Path) -> set[str]:
     """Names the notebook's ``parameters`` cell declares (papermill.inspect_notebook)."""
+    skip_slow_imports()
     import papermill as pm
 
     return set(pm.inspect_notebook(str(path)).keys())
@@ -72,99 +86,100 @@ def parameters_for(path: Path, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in declared}
 
 
+class _Job:
+    """One notebook running in its own process (see :mod:`eduanalytics.report.runner`)."""
+
+    def __init__(self, path: Path, out: Path, params: dict, cwd: Path, scratch: Path) -> None:
+        self.path, self.out = path, out
+        job_file = scratch / f"{path.stem}.job.json"
+        job_file.write_text(json.dumps({"input": str(path), "output": str(out), "cwd": str(cwd),
+                                        "parameters": parameters_for(path, params)}),
+                            encoding="utf-8")
+        self.stderr = scratch / f"{path.stem}.stderr.txt"
+        self.t0 = time.perf_counter()
+        with open(self.stderr, "w", encoding="utf-8") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "eduanalytics.report.runner", str(job_file)],
+                                         stdout=subprocess.PIPE, stderr=err, text=True)
+
+    def result(self) -> float:
+        """Wait for the notebook; seconds it took in its process (imports included), or
+        :class:`ReportError` naming the cell."""
+        stdout, _ = self.proc.communicate()
+        stderr = self.stderr.read_text(encoding="utf-8", errors="replace")
+        secs = time.perf_counter() - self.t0
+        lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+        res = json.loads(lines[-1]) if lines else None
+        if res is None or self.proc.returncode not in (0, 3):
+            tail = "\n".join(stderr.strip().splitlines()[-15:])
+            raise ReportError(mask_message(
+                f"notebook {self.path.name} could not be run (exit {self.proc.returncode}):\n{tail}"))
+        if not res["ok"]:
+            raise ReportError(mask_message(
+                f"notebook {self.path.name} failed in cell {res['exec_count']} (cell index "
+                f"{res['cell_index']}): {res['ename']}: {res['evalue']}. The executed copy with "
+                f"the error is {self.out.name}"))
+        return float(res.get("seconds", secs))
+
+    def stop(self) -> None:
+        """Stop the notebook's process (its kernel is shut down by the runner)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def waves(nbs: list[Path]) -> list[list[Path]]:
+    """Run order: the first notebook alone, those in between together, the last alone."""
+    if len(nbs) <= 2:
+        return [[p] for p in nbs]
+    return [[nbs[0]], nbs[1:-1], [nbs[-1]]]
+
+
+def run_notebooks(nbs: list[Path], out_dir: Path, params: dict, cwd: Path,
+                  on_done=None) -> list[dict]:
+    """Run notebooks in :func:`waves`, each in its own process; returns ``[{notebook, seconds}]``.
+
+    A failing notebook raises :class:`ReportError` once its wave has finished; an
+    interruption (an exception in this thread: SIGINT, SIGTERM) stops every running
+    notebook before it propagates.
+    """
+    runs: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="edu-jobs-") as scratch:
+        for wave in waves(nbs):
+            jobs: list[_Job] = []
+            try:
+                for nb in wave:
+                    jobs.append(_Job(nb, out_dir / nb.name, params, cwd, Path(scratch)))
+                errors = []
+                for job in jobs:
+                    try:
+                        runs.append({"notebook": job.path.name, "seconds": round(job.result(), 2)})
+                    except ReportError as exc:
+                        errors.append(exc)
+                    if on_done:
+                        on_done(job.path)
+                if errors:
+                    raise errors[0]
+            except BaseException:
+                for job in jobs:
+                    job.stop()
+                raise
+    order = {p.name: i for i, p in enumerate(nbs)}
+    return sorted(runs, key=lambda r: order[r["notebook"]])
+
+
 def run_notebook(path: Path, out: Path, params: dict, cwd: Path) -> float:
-    """Execute one notebook with papermill; returns seconds. Failures raise ReportError."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(str(path), str(out), parameters=parameters_for(path, params),
-                            cwd=str(cwd), progress_bar=False, kernel_name="python3",
-                            log_output=False)
-    except PapermillExecutionError as exc:
-        raise ReportError(
-            f"notebook {path.name} failed in cell {exc.exec_count} (cell index {exc.cell_index}): "
-            f"{exc.ename}: {exc.evalue}. The executed copy with the error is {out.name}"
-        ) from exc
-    return time.perf_counter() - t0
-
-
-def _strip_remote_scripts(html: str) -> str:
-    """Drop <script src="http..."> tags so the report is self-contained offline."""
-    return re.sub(r'<script[^>]+src="https?://[^"]*"[^>]*>\s*</script>', "", html)
-
-
-def build_html(executed: list[Path], title: str, subtitle: str, synthetic: bool) -> str:
-    """One HTML page from the executed notebooks: code hidden, images embedded."""
-    from nbconvert import HTMLExporter
-
-    merged = nbformat.v4.new_notebook()
-    merged.metadata = nbformat.read(executed[0], as_version=4).metadata
-    head = [f"# {title}", subtitle]
-    if synthetic:
-        head.append("> **示例数据 (synthetic)**：本报告部分输入（学员登记册、街道人口、摸排数据）为合成数据，"
-                    "非真实个人信息。Parts of the input are generated example data.")
-    toc = ["## 目录 / Contents"] + [f"- {p.stem}" for p in executed]
-    merged.cells.append(nbformat.v4.new_markdown_cell("\n\n".join(head + ["\n".join(toc)])))
-    for p in executed:
-        nb = nbformat.read(p, as_version=4)
-        for cell in nb.cells:
-            if "parameters" in cell.metadata.get("tags", []) or "injected-parameters" in cell.metadata.get("tags", []):
-                continue
-            merged.cells.append(cell)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    html, _ = exporter.from_notebook_node(merged)
-    style = ("<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;}"
-             "table{border-collapse:collapse;font-size:12px}th,td{padding:2px 6px;border-bottom:1px solid #ddd}"
-             "th{background:#f3f6fa;white-space:nowrap}td{white-space:nowrap}</style>")
-    html = html.replace("</head>", style + "</head>", 1)
-    html = html.replace("<title>Notebook</title>", f"<title>{title}</title>")
-    return _strip_remote_scripts(html)
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]\*\?/\\:]", "_", name)[:31]
-    out, i = base, 2
-    while out in used:
-        suffix = f"~{i}"
-        out, i = base[: 31 - len(suffix)] + suffix, i + 1
-    used.add(out)
-    return out
-
-
-def build_workbook(tables: list[Path], path: Path, synthetic: bool) -> Path:
-    """Every indicator table in one workbook: a sheet each, Chinese headers, number formats."""
-    used: set[str] = set()
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
-        wb = xw.book
-        fmt_int = wb.add_format({"num_format": "#,##0"})
-        fmt_float = wb.add_format({"num_format": "#,##0.00"})
-        fmt_pct = wb.add_format({"num_format": "0.0"})
-        notes = pd.DataFrame({"说明": [
-            "每个工作表是一张指标表（英文列名已换成中文标签）。",
-            "示例数据：部分输入为合成数据 (synthetic)。" if synthetic else "输入均为公开数据。",
-            "Each sheet is one indicator table; percentages are in percent units."]})
-        notes.to_excel(xw, sheet_name=_sheet_name("说明", used), index=False)
-        for p in tables:
-            df = pd.read_parquet(p)
-            df = df.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-            for c in df.columns:
-                if isinstance(df[c].dtype, pd.DatetimeTZDtype) or str(df[c].dtype).startswith("datetime"):
-                    df[c] = df[c].dt.strftime("%Y-%m-%d")
-            shown = relabel_columns(df)
-            sheet = _sheet_name(p.stem, used)
-            shown.to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            for j, c in enumerate(df.columns):
-                kind = df[c].dtype.kind if hasattr(df[c].dtype, "kind") else "O"
-                fmt = (fmt_pct if ("pct" in c or "rate" in c or "%" in str(c)) and kind == "f"
-                       else fmt_int if kind in "iu" else fmt_float if kind == "f" else None)
-                ws.set_column(j, j, max(10, min(40, len(str(shown.columns[j])) * 2)), fmt)
-    return path
+    """Execute one notebook in its own process; returns seconds. Failures raise ReportError."""
+    with tempfile.TemporaryDirectory(prefix="edu-jobs-") as scratch:
+        job = _Job(path, out, params, cwd, Path(scratch))
+        try:
+            return job.result()
+        except BaseException:
+            job.stop()
+            raise
 
 
 def _versions() -> dict[str, str]:
@@ -230,28 +245,38 @@ def run_report(cfg: RegionConfig, as_of: str | None = None, out_dir: Path | None
     started = time.time()
     as_of = str(as_of or cfg.get("default_as_of", f"{cfg.year}-12-31"))
     final = Path(out_dir) if out_dir else cfg.reports_dir
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.parent / f".{final.name}.partial-{os.getpid()}"
     failed = final.parent / f"{final.name}.FAILED"
-    shutil.rmtree(partial, ignore_errors=True)
-    for sub in ("notebooks", "charts", "tables"):
-        (partial / sub).mkdir(parents=True)
     nbs = find_notebooks(notebook_folder or notebooks_dir(cfg.root), notebooks)
+    for nb in nbs:  # refuse before anything runs
+        parameters_for(nb, {})
     rel_config = str(cfg.path.relative_to(cfg.root)) if cfg.path.is_relative_to(cfg.root) else str(cfg.path)
-    params = {"config": rel_config, "year": int(cfg.year), "as_of": as_of,
-              "processed_dir": str(cfg.processed_dir), "charts_dir": str(partial / "charts")}
-    runs, executed = [], []
-    bar = tqdm(nbs, desc="report", unit="notebook", disable=not progress, file=sys.stderr)
-    try:
-        for nb in bar:
-            bar.set_postfix_str(nb.stem)
-            out = partial / "notebooks" / nb.name
-            secs = run_notebook(nb, out, params, cfg.root)
-            runs.append({"notebook": nb.name, "seconds": round(secs, 2)})
-            executed.append(out)
+
+    def keep_failed(tmp: Path, exc: BaseException) -> None:
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.mkdir(parents=True)
+        if (tmp / "notebooks").exists():
+            shutil.move(str(tmp / "notebooks"), str(failed / "notebooks"))
+        (failed / "FAILED.txt").write_text(
+            f"This report run failed; it is not a report. The executed notebooks are kept for "
+            f"inspection.\n\n{mask_message(str(exc))}\n", encoding="utf-8")
+
+    with atomic_dir(final, on_failure=keep_failed) as partial:
+        for sub in ("notebooks", "charts", "tables"):
+            (partial / sub).mkdir(parents=True)
+        params = {"config": rel_config, "year": int(cfg.year), "as_of": as_of,
+                  "processed_dir": str(cfg.processed_dir), "charts_dir": str(partial / "charts")}
+        bar = tqdm(total=len(nbs), desc="report", unit="notebook", disable=not progress, file=sys.stderr)
+        try:
+            runs = run_notebooks(nbs, partial / "notebooks", params, cfg.root,
+                                 on_done=lambda p: bar.update(1))
+        except ReportError as exc:
+            raise ReportError(f"{exc} (the executed notebooks are kept in {failed / 'notebooks'})") from exc
+        finally:
+            bar.close()
+        executed = [partial / "notebooks" / nb.name for nb in nbs]
         synthetic = is_synthetic(read_provenance(cfg.processed_dir))
         html = build_html(executed, f"{cfg.name} {cfg.year}年 学历提升工作年终报告",
-                          f"截至 {as_of}　|　eduanalytics", synthetic)
+                          f"截至 {as_of}　|　eduanalytics", synthetic, charts_dir=partial / "charts")
         (partial / "report.html").write_text(html, encoding="utf-8")
         tables = sorted((partial / "tables").glob("*.parquet"))
         build_workbook(tables, partial / "indicators.xlsx", synthetic)
@@ -259,13 +284,5 @@ def run_report(cfg: RegionConfig, as_of: str | None = None, out_dir: Path | None
         manifest = build_manifest(cfg, params_out, runs, started, partial)
         (partial / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                                encoding="utf-8")
-    except Exception:
-        bar.close()
-        shutil.rmtree(failed, ignore_errors=True)
-        partial.rename(failed)
-        raise
-    bar.close()
     shutil.rmtree(failed, ignore_errors=True)
-    shutil.rmtree(final, ignore_errors=True)
-    partial.rename(final)
     return final

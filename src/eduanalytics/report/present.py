@@ -1,4 +1,8 @@
-"""How indicator tables are shown to a person: Chinese labels, unit names, rounding."""
+"""How indicator tables are shown to a person: Chinese labels, unit names, rounding.
+
+Every cell and header is HTML-escaped (a unit called ``<b>x</b>`` shows those characters),
+because pandas' Styler, unlike ``DataFrame.to_html``, does not escape by default.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ def present(df: pd.DataFrame, names: Mapping[str, str] | None = None, lang: str 
 
     Unit ids become unit names, coded values and column names their labels from
     :mod:`eduanalytics.labels`, floats are rounded and large numbers get thousands
-    separators. The table itself is not changed.
+    separators. Cell text, column names and index labels are HTML-escaped. The table
+    itself is not changed.
     """
     out = df.copy()
     if names and "unit_id" in out.columns:
@@ -28,5 +33,6 @@ def present(df: pd.DataFrame, names: Mapping[str, str] | None = None, lang: str 
         if col in out.columns:
             out[col] = relabel_values(out[col].astype("object"), lang)
     out = relabel_columns(out, lang)
-    styler = out.style.format(precision=decimals, thousands=",", na_rep="—")
+    styler = out.style.format(precision=decimals, thousands=",", na_rep="—", escape="html")
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     return styler.hide(axis="index") if hide_index else styler
