@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_clean)
     sp = sub.add_parser("generate", help="regenerate the synthetic example inputs (seeded)")
     common(sp, as_of=False)
-    sp.add_argument("--seed", type=int, default=20230306)
+    sp.add_argument("--seed", type=int, default=None,
+                    help="seed (default: the example profile's)")
     sp.set_defaults(func=cmd_generate)
     sp = sub.add_parser("report", help="run the notebooks and build reports/<region>/<year>/")
     common(sp)

@@ -26,16 +26,16 @@ from eduanalytics.indicators.participation import participants, participation_ra
 from eduanalytics.indicators.plan_tracking import plan_path
 from eduanalytics.indicators.process_rates import failure_reasons, process_rates
 from eduanalytics.indicators.target_gaps import target_gaps
-from eduanalytics.labels import label
+from eduanalytics.labels import label, total_label
 from eduanalytics.report.county_share import METHOD, county_share, estimate_eligible
 from eduanalytics.report.school_targets import RULE, attribute_to_schools, split_targeted
-from eduanalytics.report.schooling_section import level_mix, schooling_tables
+from eduanalytics.report.schooling_section import level_mix, schooling_tables, street_census
 from eduanalytics.report.year_end import year_end_tables, year_over_year
 
 LOW_LEVELS = ["none", "preschool", "primary", "junior_secondary", "senior_secondary"]
 __all__ = ["LOW_LEVELS", "allocation_tables", "calendars", "census_survey_tables", "has_table",
            "is_synthetic", "level_mix", "participation_tables", "plan_tables", "schooling_tables",
-           "street_ids", "target_tables", "unit_names", "year_end_tables", "year_over_year"]
+           "street_census", "street_ids", "target_tables", "unit_names", "year_end_tables", "year_over_year"]
 
 
 def has_table(t: dict, name: str, source: str | None = None) -> bool:
@@ -49,7 +49,7 @@ def has_table(t: dict, name: str, source: str | None = None) -> bool:
 def unit_names(cfg: RegionConfig) -> dict[str, str]:
     """unit_id -> display name (plus the region total, 全区合计 / 全县合计 …)."""
     u = cfg.units()
-    return {**dict(zip(u["unit_id"], u["name"], strict=True)), "total": f"{cfg.whole_word}合计"}
+    return {**dict(zip(u["unit_id"], u["name"], strict=True)), "total": total_label(cfg.level_word)}
 
 
 def street_ids(cfg: RegionConfig) -> list[str]:
@@ -269,8 +269,8 @@ def allocation_tables(cfg: RegionConfig, t: dict) -> dict:
             base = bb.iloc[0]["base"]
             pub = sub.set_index("unit_id")["target"].astype(int)
             comp = allocate(int(pub.sum()), t["bases"], base, units=list(pub.index))
-        except ValueError as exc:
-            notes.append(f"{label(prog)}：无法比较任务分解（{exc}）")
+        except (ValueError, KeyError) as exc:  # e.g. the task table publishes no usable base
+            notes.append(f"{label(prog)}：任务表公布的人口不足以比较任务分解（{exc}）")
             continue
         rows.append(bb)
         cmps.append(compare_allocation(pub, comp).assign(programme=prog, base=base))

@@ -42,8 +42,15 @@ def _county_means(cfg: RegionConfig, t: dict, years: dict) -> pd.DataFrame:
     cc = county[county["unit_id"].astype(str) == str(code)]
     if cc.empty:
         return pd.DataFrame()
-    published = pd.concat([mean_years(cc, years), mean_years_15plus(cc, years)], ignore_index=True)
-    return published.assign(unit_id=f"{code} (census)")
+    parts = []
+    for fn in (mean_years, mean_years_15plus):
+        try:
+            parts.append(fn(cc, years))
+        except ValueError:  # the row lacks what the 15+ estimate needs: show what it supports
+            continue
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True).assign(unit_id=f"{code} (census)")
 
 
 def schooling_tables(cfg: RegionConfig, t: dict, target_year: int | None = None,
