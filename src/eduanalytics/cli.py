@@ -41,8 +41,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     out = generate_example(cfg, out_dir=Path(args.out) if args.out else None, seed=args.seed)
-    for key in ("census_streets", "survey", "register", "faults"):
-        print(f"{key}: {out[key]}")
+    for key, path in out.items():
+        print(f"{key}: {path}")
     return 0
 
 

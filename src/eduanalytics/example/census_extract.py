@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.indicators.allocation import hamilton_split as largest_remainder
 from eduanalytics.normalise.attainment_labels import ATTAINMENT_LABELS
 from eduanalytics.tables.attainment import DEFAULT_YEARS
@@ -85,12 +86,12 @@ def street_figures(task: pd.DataFrame) -> pd.DataFrame:
     cols = ["常住人口", "20-59周岁人口", "其中高中及以下学历人口"]
     missing = [c for c in ["责任单位", *cols] if c not in task.columns]
     if missing:
-        raise ValueError(f"task table: missing column(s) {missing}")
+        raise DataError(f"task table: missing column(s) {missing}")
     t = task.set_index("责任单位")[cols]
     t = t[t["常住人口"].str.fullmatch(r"\d+") & (t.index != "合计")]
     bad = t[~t[cols[1]].str.fullmatch(r"\d+") | ~t[cols[2]].str.fullmatch(r"\d+")]
     if len(bad):
-        raise ValueError(f"task table: streets {list(bad.index)} lack whole-number 20-59 figures")
+        raise DataError(f"task table: streets {list(bad.index)} lack whole-number 20-59 figures")
     return t.astype(int)
 
 
@@ -98,7 +99,7 @@ def census_row(census: pd.DataFrame, code: str) -> pd.Series:
     """One unit's row of the county census table (``code`` column)."""
     row = census[census["code"].astype(str) == str(code)]
     if len(row) != 1:
-        raise ValueError(f"census table: expected one row with code {code}, found {len(row)}")
+        raise DataError(f"census table: expected one row with code {code}, found {len(row)}")
     return row.iloc[0]
 
 
@@ -107,7 +108,7 @@ def _other_weights(row: pd.Series, work_total: int) -> np.ndarray:
     p04, p59, p1014, p60 = (float(row[c]) for c in ("pop_0_4", "pop_5_9", "pop_10_14", "pop_60p"))
     p1519 = float(row["pop_total"]) - work_total - p04 - p59 - p1014 - p60
     if p1519 < 0:
-        raise ValueError(f"census row {row['code']}: pop_total minus 20-59 ({work_total}) minus "
+        raise DataError(f"census row {row['code']}: pop_total minus 20-59 ({work_total}) minus "
                          f"0-14 and 60+ leaves {p1519:.0f} aged 15-19; expected >= 0")
     return np.array([p04 + p59 / 5, p59 * 4 / 5, p1014, p1519, *(p60 * OLD_SPLIT)])
 
@@ -117,7 +118,7 @@ def _band_sizes(fig: pd.DataFrame, other_w: np.ndarray) -> tuple[np.ndarray, np.
     sizes, highs = [], []
     for street, (resident, work, low) in fig.iterrows():
         if not resident >= work >= low >= 0:
-            raise ValueError(f"task table, {street}: expected 常住人口 >= 20-59周岁人口 >= "
+            raise DataError(f"task table, {street}: expected 常住人口 >= 20-59周岁人口 >= "
                              f"其中高中及以下学历人口 >= 0, got {resident}, {work}, {low}")
         other = largest_remainder(resident - work, other_w)
         wb = largest_remainder(work, WORK_WEIGHTS)

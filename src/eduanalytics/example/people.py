@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from stdnum.cn import ric
 
+from eduanalytics.errors import DataError
+
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
                 "于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国红梅志文斌辉燕琴云海林波宁飞鹏凤兰晶")
@@ -37,7 +39,8 @@ def people(rng: np.random.Generator, ages: np.ndarray, areas: dict[str, Any],
     areas : dict
         ``local`` (area codes of residents, repeated to weight them), ``migrant`` (other
         provinces' codes), ``retired`` (a code valid only for people born before
-        ``retired_before``) and ``retired_before``.
+        ``retired_before``), ``retired_before`` and ``retired_share`` (the share of
+        such local people given the retired code; default 0.25).
     ref_year : int
         Year the ages refer to (31 December).
 
@@ -53,7 +56,8 @@ def people(rng: np.random.Generator, ages: np.ndarray, areas: dict[str, Any],
     local = rng.random(n) < 0.7
     area = np.where(local, rng.choice(list(areas["local"]), n), rng.choice(list(areas["migrant"]), n))
     old = (birth.dt.year < int(areas["retired_before"])).to_numpy()
-    area = np.where(local & old & (rng.random(n) < 0.25), areas["retired"], area)
+    area = np.where(local & old & (rng.random(n) < float(areas.get("retired_share", 0.25))),
+                    areas["retired"], area)
     ymd = birth.dt.strftime("%Y%m%d").to_numpy()
     seq = np.zeros(n, dtype=int)
     todo = np.arange(n)
@@ -109,7 +113,7 @@ class Picker:
         ok = self.free if among is None else self.free & np.isin(self.order, among)
         pos = np.flatnonzero(ok)[:k]
         if len(pos) < k:
-            raise ValueError(f"cannot place {k} faults: only {len(pos)} eligible rows left")
+            raise DataError(f"cannot place {k} faults: only {len(pos)} eligible rows left")
         self.free[pos] = False
         return self.order[pos]
 

@@ -36,3 +36,37 @@ LUQIAO: dict[str, Any] = {
     #: The traditional-character variant of one street.
     "traditional": ("路桥街道", "路橋街道"),
 }
+
+#: The bundled county example: a real county's 2020 census row (331024) with invented
+#: units and files of another shape (a .docx notice, a register with a two-row merged
+#: header and no programme column, a wide GBK survey, schools holding targets).
+XIANJU: dict[str, Any] = {
+    "layout": "county",
+    "seed": 20240115,
+    "prefix": "仙居县",
+    "issuer": "仙居县教育局（示例）",
+    "notice_title": "关于下达2023年成人学历提升和职业技能培训任务的通知（示例数据·合成）",
+    "notice_number": "仙教（示例）〔2023〕7号",
+    "notice_date": "2023年2月20日",
+    "register_title": "仙居县2023年学历提升学员花名册（示例数据·合成，非真实个人信息）",
+    "register_sheet": "学员花名册",
+    "filler_row": "填报单位：仙居县教育局（示例）　　填报日期：2023年12月31日",
+    #: Invented towns and streets: share of the county's residents, relative share of
+    #: people with junior secondary or less, targets (secondary, tertiary), survey coverage.
+    "units": [
+        ("城东街道", 0.17, 0.88, 130, 160, 0.97), ("城西街道", 0.15, 0.92, 120, 140, 0.90),
+        ("青石镇", 0.14, 1.04, 110, 70, 0.86), ("白岩镇", 0.13, 1.06, 100, 60, 1.05),
+        ("溪口镇", 0.12, 1.08, 90, 50, 0.89), ("杨梅乡", 0.10, 1.12, 80, 40, 0.99),
+        ("石门乡", 0.10, 1.10, 70, 40, 0.84), ("下庄镇", 0.09, 1.02, 60, 40, 0.92),
+    ],
+    #: Schools with targets of their own (secondary, tertiary, training person-times);
+    #: learners are listed by town, the school in the 报读学校 column.
+    "schools": [("县职业教育中心", 150, 0, 3000), ("县社区学院", 0, 180, 1500)],
+    #: Schools learners also name that hold no target (kept as unknown optional values).
+    "other_schools": ["浙江开放大学（示例）", "台州学院继续教育学院（示例）"],
+    "sum_row_offset": 1200,        # the 合计 row of 其中初中及以下学历人口 prints this much more
+    "survey_age": (15, 59),
+    "areas": {"local": ["331024"] * 8 + ["331002", "331021", "331023"],
+              "migrant": ["522601", "341221", "512501", "430523"],
+              "retired": "332624", "retired_before": 1994, "retired_share": 1.0},
+}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.example.people import (
     DATE_KINDS,
     FULLWIDTH,
@@ -62,7 +63,7 @@ def learner_register(task: pd.DataFrame, rng: np.random.Generator,
     parts = []
     for prog, col in (("初高中学历提升", "初高中学历提升人数"), ("大专及以上学历提升", "大专及以上学历提升人数")):
         if col not in t.columns:
-            raise ValueError(f"task table: missing column {col}")
+            raise DataError(f"task table: missing column {col}")
         targets = t[col][t[col].str.fullmatch(r"\d+")].astype(int)
         ns = np.rint(targets.to_numpy() * rng.uniform(0.85, 1.15, len(targets))).astype(int)
         parts.append(pd.DataFrame({"所属单位": np.repeat(targets.index.to_numpy(), ns), "项目类别": prog}))

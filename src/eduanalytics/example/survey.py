@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from eduanalytics.errors import DataError
 from eduanalytics.example.census_extract import LOW
 from eduanalytics.example.profiles import LUQIAO
 
@@ -43,7 +44,7 @@ def survey_counts(census_streets: pd.DataFrame, rng: np.random.Generator,
     g = c.groupby(["街道", "年龄段", "性别", "受教育程度"], sort=False, as_index=False)["人数"].sum()
     unknown = sorted(set(g["街道"]) - set(coverage))
     if unknown:
-        raise ValueError(f"survey_counts: no coverage factor for street(s) {unknown}")
+        raise DataError(f"survey_counts: no coverage factor for street(s) {unknown}")
     f = g["街道"].map(coverage).to_numpy(dtype=float)
     n = g["人数"].to_numpy()
     g["摸排人数"] = rng.binomial(n, np.minimum(f, 1.0)) + rng.binomial(n, np.clip(f - 1.0, 0, 1))
