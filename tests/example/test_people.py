@@ -8,7 +8,14 @@ import pytest
 from stdnum.cn import ric
 
 from eduanalytics.errors import DataError
-from eduanalytics.example.people import DATE_KINDS, FULLWIDTH, Picker, date_cells, people, wrong_check
+from eduanalytics.example.people import (
+    DATE_KINDS,
+    FULLWIDTH,
+    Picker,
+    date_cells,
+    people,
+    wrong_check,
+)
 
 AREAS = {"local": ["111111"], "migrant": ["222222"], "retired": "333333", "retired_before": 1994,
          "retired_share": 1.0}
