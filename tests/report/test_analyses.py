@@ -1,102 +1,25 @@
-"""The report's analyses on small made-up tables, figures worked out by hand.
-
-A mini county (县) with two towns and a school: no street census, no survey, no plan —
-every section must give its tables or a note, never an exception.
+"""The report's analyses on a made-up county (tests/_support/mini_county.py), figures
+worked out by hand: no street census, no survey, no plan — every section gives its tables
+or a note, never an exception.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _support.mini_county import make_cfg, make_tables
 
-from eduanalytics.config import load_config
 from eduanalytics.report import analyses as summary
-from eduanalytics.report.county_share import county_share, estimate_eligible
-from eduanalytics.report.school_targets import attribute_to_schools
-
-CONFIG = """
-region: mini
-name: 某某县
-level_word: 县
-default_year: 2023
-census_code: "999999"
-target_year: 2027
-target_mean_years: 11.0
-units:
-  - {id: a, name: 甲镇, kind: town}
-  - {id: b, name: 乙镇, kind: town}
-  - {id: s, name: 丙学校, kind: school}
-programmes:
-  secondary_upgrade:
-    measure: persons
-    eligible: {age_min: 20, age_max: 59, attainment: [none, preschool, primary, junior_secondary]}
-    steps: {primary: junior_secondary, junior_secondary: senior_secondary}
-intake_calendar:
-  spring: {month: 3, share: 0.5}
-  autumn: {month: 9, share: 0.5}
-inputs:
-  task_table: {path: task.csv}
-"""
 
 
 @pytest.fixture()
 def cfg(tmp_path):
-    (tmp_path / "config").mkdir()
-    (tmp_path / "data").mkdir()
-    path = tmp_path / "config" / "mini.yaml"
-    path.write_text(CONFIG, encoding="utf-8")
-    return load_config(path, root=tmp_path)
-
-
-def _enrolments(rows: list[tuple[str, str | None]]) -> pd.DataFrame:
-    """One secondary-upgrade learner per (unit, school) pair, enrolled 2023-03-10."""
-    n = len(rows)
-    return pd.DataFrame({
-        "learner_key": [f"k{i}" for i in range(n)], "unit_id": [u for u, _ in rows],
-        "school_unit_id": pd.array([s for _, s in rows], dtype="string"),
-        "programme": "secondary_upgrade", "level_from": "junior_secondary",
-        "level_to": "senior_secondary", "batch": "spring",
-        "enrol_date": pd.Timestamp("2023-03-10"), "status": "enrolled",
-        "completed_date": pd.NaT, "registered": True, "register_fail_reason": None,
-        "mode": "online", "sex": "female", "birth_date": pd.Timestamp("1990-01-01"), "age": 33})
-
-
-def _county() -> pd.DataFrame:
-    levels = {"none": 50, "preschool": 0, "primary": 250, "junior_secondary": 300,
-              "senior_secondary": 200, "junior_college": 100}
-    return pd.DataFrame({"unit_id": "999999", "source": "census", "year": 2020, "age_min": 6,
-                         "age_max": pd.array([None] * len(levels), dtype="Int64"), "sex": "total",
-                         "attainment": list(levels), "count": list(levels.values())})
+    return make_cfg(tmp_path)
 
 
 @pytest.fixture()
 def tables():
-    # a: 6 learners (2 at the school), b: 9 learners (1 at the school)
-    rows = [("a", "s")] * 2 + [("a", None)] * 4 + [("b", "s")] + [("b", None)] * 8
-    return {
-        "targets": pd.DataFrame({"year": 2023, "unit_id": ["a", "b", "s"], "programme": "secondary_upgrade",
-                                 "target": [10, 10, 5], "measure": "persons"}),
-        "bases": pd.DataFrame({"year": 2023, "unit_id": ["a", "b"], "base": "resident",
-                               "count": [1000, 3000], "source": "published"}),
-        "enrolments": _enrolments(rows),
-        "population": pd.DataFrame(),
-        "census_county": _county(),
-        "census_reported": pd.DataFrame({"unit_id": ["999999"], "mys_reported": [9.11],
-                                         "pop_total": [1000.0]}),
-        "provenance": {"tables": {}},
-    }
-
-
-def test_county_share_estimate_by_hand(tables):
-    # eligible levels none+preschool+primary+junior = 50+0+250+300 = 600 of a population of 1000
-    share = county_share(tables["census_county"], "999999",
-                         ["none", "preschool", "primary", "junior_secondary"], pop_total=1000)
-    assert share == pytest.approx(0.6)
-    est = estimate_eligible(tables["bases"], share)
-    assert est.set_index("unit_id")["eligible"].to_dict() == {"a": 600, "b": 1800}
-    # without the total population the share is of the 6+ counts: 600 / 900
-    assert county_share(tables["census_county"], "999999", ["none", "primary", "junior_secondary"]) == \
-        pytest.approx(600 / 900)
+    return make_tables()
 
 
 def test_participation_without_street_census_uses_the_estimate(cfg, tables):
@@ -121,12 +44,6 @@ def test_school_holding_a_target_counts_its_learners_and_total_counts_once(cfg, 
     assert g.loc["total", "target"] == 25
     assert g.loc["total", "enrolled"] == 15  # not 18: each learner once
     assert any("同时计入" in n and "全县" in n for n in tg["notes"])
-
-
-def test_attribute_to_schools_without_the_column_adds_nothing(tables):
-    enr = tables["enrolments"].drop(columns="school_unit_id")
-    out, n = attribute_to_schools(pd.DataFrame({"unit_id": ["s"], "kind": ["school"]}), tables["targets"], enr)
-    assert n == 0 and len(out) == len(enr)
 
 
 def test_learners_at_units_without_a_target_become_a_note(cfg, tables):
@@ -171,19 +88,3 @@ def test_wide_survey_is_compared_under_its_own_band_and_group(cfg, tables):
     assert any("自身口径" in n for n in cs["notes"])
     by_sex = summary.census_survey_tables(cfg, t, by=("unit_id", "sex", "age_band"))
     assert by_sex["census_survey"].empty and by_sex["notes"]
-
-
-def test_year_end_uses_the_level_word(cfg, tables):
-    y = summary.year_end_tables(cfg, tables, "2023-12-31")
-    assert summary.unit_names(cfg)["total"] == "全县合计"
-    assert not y["results"].empty
-    assert int(y["results"]["目标"].iloc[0]) == 25
-    assert "全区" not in y["shortfalls"].to_string()
-    assert "无摸排数据，未比较七普与摸排" in y["notes"]
-
-
-def test_schooling_targets_come_from_the_config(cfg, tables):
-    sc = summary.schooling_tables(cfg, tables)
-    assert sc["target_year"] == 2027 and sc["target_mean"] == 11.0
-    sc = summary.schooling_tables(cfg, tables, target_year=2030, target_mean=10.5)
-    assert sc["target_year"] == 2030 and sc["target_mean"] == 10.5
