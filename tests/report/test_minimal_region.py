@@ -21,6 +21,7 @@ from eduanalytics.report.build import run_report
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data/raw/luqiao/2023"
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
