@@ -88,3 +88,13 @@ def test_wide_survey_is_compared_under_its_own_band_and_group(cfg, tables):
     assert any("自身口径" in n for n in cs["notes"])
     by_sex = summary.census_survey_tables(cfg, t, by=("unit_id", "sex", "age_band"))
     assert by_sex["census_survey"].empty and by_sex["notes"]
+
+
+def test_zero_or_blank_targets_become_a_note(cfg, tables):
+    t = dict(tables)
+    t["targets"] = tables["targets"].astype({"target": "Int64"})
+    t["targets"].loc[t["targets"]["unit_id"] == "s", "target"] = 0
+    tg = summary.target_tables(cfg, t, "2023-12-31")
+    g = tg["target_gaps"].set_index("unit_id")
+    assert "s" not in g.index and g.loc["total", "target"] == 20
+    assert any("丙学校" in n and "任务为0" in n for n in tg["notes"])

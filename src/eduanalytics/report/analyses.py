@@ -73,6 +73,13 @@ def target_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict:
     """
     notes: list[str] = []
     targets, enr = t["targets"], t["enrolments"].reset_index(drop=True)
+    unset = targets["target"].isna() | targets["target"].eq(0)
+    if unset.any():
+        names = unit_names(cfg)
+        listed = "、".join(f"{names.get(r.unit_id, r.unit_id)}({label(r.programme)})"
+                          for r in targets[unset].head(5).itertuples())
+        notes.append(f"{int(unset.sum())} 项任务为0或空白，不计完成率：{listed}")
+        targets = targets[~unset]
     with_school, copied = attribute_to_schools(cfg.units(), targets, enr)
     if copied:
         notes.append(RULE.format(whole=cfg.whole_word) + f"（{copied} 条学员记录同时计入学校）")
