@@ -166,8 +166,8 @@ def participation_tables(cfg: RegionConfig, t: dict) -> dict:
     enr = t["enrolments"][t["enrolments"]["unit_id"].isin(street_ids(cfg))]
     progs = [p for p, s in cfg.programmes().items() if s.get("measure") == "persons"]
     rates = by_sex_age = pd.DataFrame()
-    if has_table(t, "population", "census"):
-        pop = t["population"]
+    pop = street_census(t.get("population"))
+    if not pop.empty:
         try:
             rates = rank_units(participation_rates(enr, pop, cfg.programmes(), by=("unit_id",),
                                                    programme_ids=progs))
@@ -272,7 +272,8 @@ def allocation_tables(cfg: RegionConfig, t: dict) -> dict:
         if sub.empty or not has_table(t, "bases"):
             continue
         try:
-            bb = best_base(sub, t["bases"], prog).assign(programme=prog)
+            bases = tuple(dict.fromkeys(t["bases"]["base"].astype(str)))
+            bb = best_base(sub, t["bases"], prog, candidates=bases).assign(programme=prog)
             base = bb.iloc[0]["base"]
             pub = sub.set_index("unit_id")["target"].astype(int)
             comp = allocate(int(pub.sum()), t["bases"], base, units=list(pub.index))
