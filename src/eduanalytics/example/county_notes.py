@@ -86,6 +86,8 @@ programme follows from 报读层次. Town names carry the county prefix in 70 % 
   ({reg['unmapped_level']} rows, not in the config's value map); 学习方式 `线上+线下`
   ({reg['blended']} rows). Withdrawals (退学): {reg['withdrawn']}.
 - 报名日期 mixes real date cells with text and serial-number forms, as exports do.
+- No training records: the register lists degree learners only, so the schools'
+  training person-times show no progress (the report says 0, as the files support).
 
 ## `{rel['survey']}` — wide survey, GBK
 Columns 乡镇（街道）, 七普人数, 摸排人数: one row per town and a 合计 row. Both counts are of
