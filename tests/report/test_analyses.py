@@ -98,3 +98,10 @@ def test_zero_or_blank_targets_become_a_note(cfg, tables):
     g = tg["target_gaps"].set_index("unit_id")
     assert "s" not in g.index and g.loc["total", "target"] == 20
     assert any("丙学校" in n and "任务为0" in n for n in tg["notes"])
+
+
+def test_a_school_target_without_its_learners_is_explained(cfg, tables):
+    t = dict(tables, enrolments=tables["enrolments"].drop(columns="school_unit_id"))
+    tg = summary.target_tables(cfg, t, "2023-12-31")
+    assert tg["target_gaps"].set_index("unit_id").loc["s", "enrolled"] == 0
+    assert any(n.startswith("丙学校 持有任务") for n in tg["notes"])

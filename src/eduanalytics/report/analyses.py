@@ -83,6 +83,14 @@ def target_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict:
     with_school, copied = attribute_to_schools(cfg.units(), targets, enr)
     if copied:
         notes.append(RULE.format(whole=cfg.whole_word) + f"（{copied} 条学员记录同时计入学校）")
+    else:
+        u = cfg.units()
+        held = set(targets["unit_id"]) & set(u.loc[u["kind"].isin(["school", "other"]), "unit_id"])
+        empty = sorted(held - set(enr["unit_id"]))
+        if empty:
+            names = unit_names(cfg)
+            notes.append("、".join(names.get(x, x) for x in empty) + " 持有任务，但登记册中没有登记在其名下"
+                         "或注明报读该校的学员，完成数为0")
     counted, orphans = split_targeted(targets, with_school)
     lost = orphans[~orphans.index.isin(counted.index)]
     if len(lost):
