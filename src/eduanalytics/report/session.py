@@ -52,15 +52,21 @@ class Session:
         """A chart's source line: the region's task-table notice, then ``parts``."""
         return source_line(self.cfg, *parts)
 
-    def notes(self, result: Mapping | list | None, display: bool = True) -> str:
-        """Show (and return) a section's ``notes`` as a Markdown quote; empty when none."""
+    def notes(self, result: Mapping | list | None, display: bool = True) -> str | None:
+        """Show a section's ``notes`` as a Markdown quote (nothing when there are none).
+
+        With ``display=False`` the Markdown is returned instead of shown; shown notes
+        return None, so a notebook cell ending in ``s.notes(...)`` does not print them twice.
+        """
         text = notes_markdown(result)
-        if display and text:
+        if not display:
+            return text
+        if text:
             from IPython.display import Markdown
             from IPython.display import display as show
 
             show(Markdown(text))
-        return text
+        return None
 
 
 def source_line(cfg: RegionConfig, *parts: str) -> str:
