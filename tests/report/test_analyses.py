@@ -105,3 +105,12 @@ def test_a_school_target_without_its_learners_is_explained(cfg, tables):
     tg = summary.target_tables(cfg, t, "2023-12-31")
     assert tg["target_gaps"].set_index("unit_id").loc["s", "enrolled"] == 0
     assert any(n.startswith("丙学校 持有任务") for n in tg["notes"])
+
+
+def test_a_register_without_registration_columns_gets_a_note(cfg, tables):
+    t = dict(tables, enrolments=tables["enrolments"].drop(columns=["registered", "register_fail_reason"]))
+    p = summary.participation_tables(cfg, t)
+    assert p["process_rates"].empty and p["failure_reasons"].empty
+    assert any("登记册缺少所需信息" in n for n in p["notes"])
+    y = summary.year_end_tables(cfg, t, "2023-12-31")
+    assert y["results"]["学籍注册率(%)"].isna().all()

@@ -188,8 +188,18 @@ def participation_tables(cfg: RegionConfig, t: dict) -> dict:
         rates = _estimated_rates(cfg, t, enr, progs, notes)
         notes.append("无按性别、年龄、学历分列的街道七普数据，未计算分性别、年龄段参与率")
     return {"participation": rates, "participation_sex_age": by_sex_age,
-            "process_rates": process_rates(t["enrolments"]),
-            "failure_reasons": failure_reasons(t["enrolments"]), "notes": notes}
+            "process_rates": register_rates(process_rates, t["enrolments"], notes),
+            "failure_reasons": register_rates(failure_reasons, t["enrolments"], notes), "notes": notes}
+
+
+def register_rates(fn, enrolments: pd.DataFrame, notes: list[str], **kw) -> pd.DataFrame:
+    """A process-rate table of the register, or an empty one and a note naming what the
+    register lacks (e.g. no 学籍注册 column)."""
+    try:
+        return fn(enrolments, **kw)
+    except (ValueError, KeyError) as exc:
+        notes.append(f"登记册缺少所需信息，未计算{fn.__name__}（{exc}）")
+        return pd.DataFrame()
 
 
 def _survey_group(pop: pd.DataFrame) -> tuple[int, int | None, str] | None:

@@ -38,7 +38,12 @@ def _background(cfg: RegionConfig, t: dict, cs: dict, tot: pd.DataFrame) -> list
 def year_end_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict:
     """Headline figures organised like a county year-end summary (seed 004):
     基本情况 (background), 工作成效 (results), 问题短板 (shortfalls), and notes."""
-    from eduanalytics.report.analyses import census_survey_tables, target_tables, unit_names
+    from eduanalytics.report.analyses import (
+        census_survey_tables,
+        register_rates,
+        target_tables,
+        unit_names,
+    )
 
     cs = census_survey_tables(cfg, t)
     tg = target_tables(cfg, t, as_of)
@@ -46,7 +51,8 @@ def year_end_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict:
     gaps, pace = tg["target_gaps"], tg["pacing"]
     tot = gaps[gaps["unit_id"] == "total"].set_index("programme")
     background = pd.DataFrame(_background(cfg, t, cs, tot), columns=["指标", "数值"])
-    pr = process_rates(t["enrolments"], by=("programme",)).set_index("programme")
+    pr = register_rates(process_rates, t["enrolments"], notes, by=("programme",))
+    pr = pr.set_index("programme") if "programme" in pr.columns else pr
     results = []
     for prog, r in tot.iterrows():
         p = pr.loc[prog] if prog in pr.index else None
@@ -65,7 +71,7 @@ def year_end_tables(cfg: RegionConfig, t: dict, as_of: str) -> dict:
     short = [{"问题": "进度滞后", "单位": names.get(r.unit_id, r.unit_id), "项目": label(r.programme),
               "说明": f"完成 {int(r.achieved)}/{int(r.target)}，应完成 {r.expected_by_now:.0f}"}
              for r in behind.itertuples()]
-    fr = failure_reasons(t["enrolments"], by=())
+    fr = register_rates(failure_reasons, t["enrolments"], notes, by=())
     short += [{"问题": "学籍未注册", "单位": cfg.whole_word, "项目": "学历提升",
                "说明": f"{label(r.reason)} {int(r.learners)} 人 ({r.share_pct:.0f}%)"} for r in fr.itertuples()]
     cmp = cs["census_survey"]
