@@ -31,6 +31,7 @@ def test_participation_without_street_census_uses_the_estimate(cfg, tables):
     assert bool(r["estimate"].all())
     assert any("估算" in n and "60.00%" in n and "全县" in n for n in p["notes"])
     assert p["participation_sex_age"].empty
+    assert "估算" in p["denominator"]
     assert any("性别" in n for n in p["notes"])
 
 

@@ -40,6 +40,7 @@ def test_only_supported_charts_with_the_notice_as_source(cfg):
         assert "某教〔2023〕9号" in text
         assert "路教办函" not in text
     assert "全县合计" in _texts(figs["target_completion_secondary"])
+    assert "估算" in _texts(figs["participation_secondary"])
 
 
 def test_english_labels(cfg):

@@ -168,7 +168,8 @@ def participation_tables(cfg: RegionConfig, t: dict) -> dict:
     With a street census the denominators are its eligible counts; without one, a
     population the task table publishes for exactly the eligible levels, or else the
     county census row's shares applied to each unit's resident population (an estimate,
-    see :mod:`eduanalytics.report.county_share`); the notes say which.
+    see :mod:`eduanalytics.report.county_share`); the notes say which and ``denominator``
+    names it for a chart's source line.
     """
     notes: list[str] = []
     enr = t["enrolments"][t["enrolments"]["unit_id"].isin(street_ids(cfg))]
@@ -184,10 +185,12 @@ def participation_tables(cfg: RegionConfig, t: dict) -> dict:
         except ValueError as exc:
             notes.append(f"街道七普数据不能用作参与率分母（{exc}），改用估算")
             rates = pd.DataFrame()
+    denominator = "七普街道数据"
     if rates.empty:
         rates = _estimated_rates(cfg, t, enr, progs, notes)
         notes.append("无按性别、年龄、学历分列的街道七普数据，未计算分性别、年龄段参与率")
-    return {"participation": rates, "participation_sex_age": by_sex_age,
+        denominator = "分母为任务表人口或七普构成估算"
+    return {"participation": rates, "participation_sex_age": by_sex_age, "denominator": denominator,
             "process_rates": register_rates(process_rates, t["enrolments"], notes),
             "failure_reasons": register_rates(failure_reasons, t["enrolments"], notes), "notes": notes}
 

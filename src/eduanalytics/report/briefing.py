@@ -39,8 +39,9 @@ def briefing_figures(cfg: RegionConfig, as_of: str, lang: str = "zh") -> dict:
         figs["monthly_board_secondary"] = charts.board_heatmap(
             board[board["programme"] == "secondary_upgrade"], names, **kw)
     if not rates.empty and (rates["programme"] == "secondary_upgrade").any():
+        src_p = src if en else source_line(cfg, "学员登记册", pt["denominator"])
         figs["participation_secondary"] = charts.participation_intervals(
-            rates[rates["programme"] == "secondary_upgrade"], names, **kw)
+            rates[rates["programme"] == "secondary_upgrade"], names, **{**kw, "source": src_p})
     if not cs["census_survey"].empty:
         figs["census_survey_scatter"] = charts.census_survey_scatter(cs["census_survey"], names, **kw)
         figs["census_survey_funnel"] = charts.funnel_plot(cs["funnel"], names, **kw)
