@@ -45,8 +45,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     out = generate_example(cfg, out_dir=Path(args.out) if args.out else None, seed=args.seed)
-    for key in ("census_streets", "survey", "register", "faults"):
-        print(f"{key}: {out[key]}")
+    for key, path in out.items():
+        print(f"{key}: {path}")
     return 0
 
 
@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_clean)
     sp = sub.add_parser("generate", help="regenerate the synthetic example inputs (seeded)")
     common(sp, as_of=False)
-    sp.add_argument("--seed", type=int, default=20230306)
+    sp.add_argument("--seed", type=int, default=None,
+                    help="seed (default: the example profile's)")
     sp.set_defaults(func=cmd_generate)
     sp = sub.add_parser("report", help="run the notebooks and build reports/<region>/<year>/")
     common(sp)

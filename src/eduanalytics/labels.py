@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from eduanalytics.errors import ConfigError
+
 #: id -> (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
     # attainment levels
@@ -123,7 +125,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "null_ratio": ("原假设比值", "Null ratio"),
     "significant": ("差异显著", "Significant"),
     "abs_gap": ("相对差距绝对值", "|relative gap|"),
-    "target_ratio": ("全区比值", "District ratio"),
+    "target_ratio": ("总体比值", "Overall ratio"),
     "zone": ("区域", "Zone"),
     "change": ("较基年变化", "Change from base year"),
     "entrants_mean_years": ("新增劳动年龄人口平均受教育年限", "Entrants' mean years"),
@@ -143,6 +145,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "raw_value": ("原文", "As printed"),
     "region": ("地区", "Region"),
     "small_denominator": ("基数较小", "Small denominator"),
+    "estimate": ("估算", "Estimate"),
+    "base_count": ("基数人口", "Base population"),
+    "share": ("比例", "Share"),
     # chart titles and axes
     "title_target_completion": ("目标完成情况", "Target completion"),
     "title_board": ("月度晾晒：累计完成率(%)", "Monthly board: cumulative percent complete"),
@@ -157,7 +162,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_line": ("目标", "target"),
     "control_95": ("95%控制限", "95% limits"),
     "control_998": ("99.8%控制限", "99.8% limits"),
-    "pooled_ratio": ("全区覆盖率", "district ratio"),
+    "pooled_ratio": ("总体覆盖率", "overall ratio"),
     "coverage_ratio": ("摸排/七普", "survey / census"),
     "cohort_replacement": ("人口更替", "cohort replacement"),
     "programmes": ("学历提升项目", "programmes"),
@@ -199,11 +204,29 @@ def label(key: str, lang: str = "zh") -> str:
         The label, or the id itself when no label is defined.
     """
     if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        raise ConfigError(f"unknown language {lang!r}", key="lang", allowed="zh, en")
     pair = LABELS.get(key)
     if pair is None:
         return key
     return pair[0] if lang == "zh" else pair[1]
+
+
+def total_label(level_word: str, lang: str = "zh") -> str:
+    """Label of the region's total row: ``全区合计`` / ``全县合计`` … (from ``cfg.level_word``).
+
+    Parameters
+    ----------
+    level_word : str
+        The region's level (``区``, ``县``, ``市``, ``旗``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+    """
+    if level_word not in ("区", "县", "市", "旗"):
+        raise ConfigError(f"{level_word!r} is not a level word", key="level_word", allowed="区, 县, 市, 旗")
+    return f"全{level_word}{label('total', lang)}" if lang == "zh" else label("total", lang)
 
 
 def labels_for(keys: Iterable[str], lang: str = "zh") -> list[str]:

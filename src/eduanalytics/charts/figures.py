@@ -62,7 +62,7 @@ def target_completion(gaps: pd.DataFrame, programme: str, names: Mapping[str, st
     """Percent complete by unit (bars) against the target (the 100 % marker).
 
     ``gaps``: :func:`eduanalytics.indicators.target_gaps.target_gaps` output (unit_id, programme,
-    target, achieved, pct_complete); the district total row is drawn last, darker.
+    target, achieved, pct_complete); the region total row is drawn last, darker.
     """
     require(gaps, ["unit_id", "programme", "target", "achieved", "pct_complete"], "gaps")
     d = gaps[gaps["programme"] == programme]

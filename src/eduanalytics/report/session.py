@@ -7,6 +7,7 @@ year, as-of date, and the 示例数据 note when any input was generated).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -46,6 +47,51 @@ class Session:
         """Markdown heading: region, year, as-of date and the synthetic note."""
         note = SYNTHETIC_NOTE if self.synthetic else ""
         return f"**{self.cfg.name} {self.cfg.year}年**，截至 {self.as_of}\n\n{note}"
+
+    def source(self, *parts: str) -> str:
+        """A chart's source line: the region's task-table notice, then ``parts``."""
+        return source_line(self.cfg, *parts)
+
+    def notes(self, result: Mapping | list | None, display: bool = True) -> str | None:
+        """Show a section's ``notes`` as a Markdown quote (nothing when there are none).
+
+        With ``display=False`` the Markdown is returned instead of shown; shown notes
+        return None, so a notebook cell ending in ``s.notes(...)`` does not print them twice.
+        """
+        text = notes_markdown(result)
+        if not display:
+            return text
+        if text:
+            from IPython.display import Markdown
+            from IPython.display import display as show
+
+            show(Markdown(text))
+        return None
+
+
+def source_line(cfg: RegionConfig, *parts: str) -> str:
+    """Source line of a chart: the notice number (or title) from ``cfg.notice``, then ``parts``.
+
+    Parameters
+    ----------
+    cfg : RegionConfig
+    *parts : str
+        Further sources (``学员登记册`` …).
+
+    Returns
+    -------
+    str
+        ``"<notice number>; <part>; …"``; the task table when the config names no notice.
+    """
+    n = cfg.notice
+    doc = n.get("number") or n.get("title") or "目标任务表"
+    return "; ".join([doc, *[p for p in parts if p]])
+
+
+def notes_markdown(result: Mapping | list | None) -> str:
+    """A section's notes (a ``*_tables`` result or a list of strings) as a Markdown quote."""
+    items = result.get("notes", []) if isinstance(result, Mapping) else list(result or [])
+    return "\n".join(f"> 说明：{n}  " for n in items)
 
 
 def start(config: str, year: int, as_of: str, processed_dir: str = "", display: bool = True) -> Session:
