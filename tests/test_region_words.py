@@ -15,11 +15,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((ROOT / "config").glob("*.yaml"))
-#: Files still carrying the first region's words as docstring/template examples, owned by
-#: other work in progress (config, normalise, ingest). Remove each once it is neutral:
-#: :func:`test_pending_files_still_need_fixing` fails when an entry is no longer needed.
-PENDING = {"src/eduanalytics/config.py", "src/eduanalytics/normalise/units.py",
-           "src/eduanalytics/ingest/templates.py"}
 
 
 def region_words(data: dict) -> set[str]:
@@ -51,10 +46,6 @@ def _hits(words: set[str], files: list[Path]) -> list[str]:
     return hits
 
 
-def _all_words() -> set[str]:
-    return set().union(*(region_words(yaml.safe_load(c.read_text(encoding="utf-8"))) for c in CONFIGS))
-
-
 def test_there_is_code_to_check():
     files = code_files()
     assert any(p.name == "analyses.py" for p in files)
@@ -73,12 +64,5 @@ def test_region_words_are_collected():
 def test_no_region_word_in_src_or_notebooks(config):
     words = region_words(yaml.safe_load(config.read_text(encoding="utf-8")))
     assert words, f"{config.name}: no region words found"
-    files = [p for p in code_files() if str(p.relative_to(ROOT)) not in PENDING]
-    hits = _hits(words, files)
+    hits = _hits(words, code_files())
     assert not hits, hits
-
-
-@pytest.mark.parametrize("rel", sorted(PENDING))
-def test_pending_files_still_need_fixing(rel):
-    path = ROOT / rel
-    assert path.exists() and _hits(_all_words(), [path]), f"{rel} is clean now: remove it from PENDING"

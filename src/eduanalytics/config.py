@@ -183,7 +183,7 @@ class RegionConfig:
     region : str
         Short id used in folder names (``luqiao``).
     name : str
-        Display name (``台州市路桥区``).
+        Display name (``某市某某区``).
     year : int
         Reporting year.
     root : Path
@@ -286,7 +286,7 @@ class RegionConfig:
         """The ``units`` tidy table: unit_id, name, kind, aliases (list of str).
 
         ``attrs["unit_prefixes"]`` holds the prefixes stripped before matching unit names
-        (``unit_prefixes`` plus the parts of the region ``name``: 台州市, 路桥区).
+        (``unit_prefixes`` plus the parts of the region ``name``: 某市, 某某区).
         """
         rows = self.data.get("units") or []
         if not rows:

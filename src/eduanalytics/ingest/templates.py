@@ -27,7 +27,7 @@ class Col:
 TEMPLATES: dict[str, tuple[Col, ...]] = {
     # A published task table (seed 000): one row per responsible unit, plus a totals row.
     "task_table": (
-        Col("unit", ("责任单位", "单位", "单位名称", "镇(街道)", "乡镇(街道)", "镇街", "街道"), True, "responsible unit (name or alias in the config)", "路南街道"),
+        Col("unit", ("责任单位", "单位", "单位名称", "镇(街道)", "乡镇(街道)", "镇街", "街道"), True, "responsible unit (name or alias in the config)", "东城街道"),
         Col("resident", ("常住人口",), False, "resident population (allocation base)", "54719"),
         Col("age_20_59", ("20-59周岁人口", "20-59岁人口"), False, "population aged 20-59", "37580"),
         Col("low_attainment_20_59", ("其中高中及以下学历人口", "高中及以下学历人口"), False, "of whom senior secondary or below", "32587"),
@@ -40,7 +40,7 @@ TEMPLATES: dict[str, tuple[Col, ...]] = {
         Col("seq", ("序号",), False, "running number (ignored)", "1"),
         Col("name", ("姓名",), False, "learner name: read for nothing, dropped at once", "张三"),
         Col("id_number", ("身份证号", "身份证号码", "公民身份号码"), True, "18-digit resident ID number (GB 11643)", "331004********123X"),
-        Col("unit", ("所属单位", "所属街道", "责任单位", "单位"), True, "responsible unit", "路南街道"),
+        Col("unit", ("所属单位", "所属街道", "责任单位", "单位"), True, "responsible unit", "东城街道"),
         Col("programme", ("项目类别", "项目", "提升类别"), True, "初高中学历提升 / 大专及以上学历提升", "初高中学历提升"),
         Col("level_from", ("原学历", "原有学历"), False, "attainment before the programme", "初中"),
         Col("level_to", ("报读层次", "提升层次", "报读学历"), False, "level studied for", "高中"),
@@ -57,8 +57,8 @@ TEMPLATES: dict[str, tuple[Col, ...]] = {
         Col("seq", ("序号",), False, "running number (ignored)", "1"),
         Col("name", ("姓名",), False, "learner name: dropped at once", "李四"),
         Col("id_number", ("身份证号", "身份证号码", "公民身份号码"), True, "18-digit resident ID number", "331004********456X"),
-        Col("unit", ("培训单位", "责任单位"), True, "training provider (a unit of the config)", "区中职校"),
-        Col("home_unit", ("所属街道", "所属单位"), False, "learner's street/town", "金清镇"),
+        Col("unit", ("培训单位", "责任单位"), True, "training provider (a unit of the config)", "某某中职校"),
+        Col("home_unit", ("所属街道", "所属单位"), False, "learner's street/town", "西山镇"),
         Col("course", ("培训项目", "培训专业"), False, "course", "电工"),
         Col("enrol_date", ("培训日期", "开班日期"), True, "training date", "2023-05-10"),
         Col("completed", ("结业", "是否结业"), False, "是 / 否", "是"),
@@ -66,7 +66,7 @@ TEMPLATES: dict[str, tuple[Col, ...]] = {
     ),
     # Population by age band, sex and attainment (census or survey).
     "population": (
-        Col("unit", ("街道", "乡镇(街道)", "单位", "责任单位"), True, "unit", "路南街道"),
+        Col("unit", ("街道", "乡镇(街道)", "单位", "责任单位"), True, "unit", "东城街道"),
         Col("age_band", ("年龄段", "年龄组"), True, "'20-24', '85+'", "20-24"),
         Col("sex", ("性别",), True, "男 / 女 / 合计", "男"),
         Col("attainment", ("受教育程度", "学历"), True, "attainment label ('/' for ages under 6)", "初中"),

@@ -1,10 +1,10 @@
 """Unit names as people write them -> one unit id from the config.
 
-路南 / 路南街道 / 路南街道办事处 / 路橋街道 / 台州市路桥区路南街道 / ＂路南　街道＂ all map to
-``lunan`` without listing each form: full-width and space variants are cleaned, the
+东城 / 东城街道 / 东城街道办事处 / 東城街道 / 某市某县东城街道 / ＂东城　街道＂ all map to
+``dongcheng`` without listing each form: full-width and space variants are cleaned, the
 region's prefixes (``unit_prefixes`` and the parts of the region name) are stripped, and
 the 街道/镇/乡 suffixes and 办事处/人民政府 forms reduce to one stem. A name whose stem
-fits two units (新桥镇 and 新桥街道 written 新桥) is ambiguous; a name that fits none is
+fits two units (南山镇 and 南山街道 written 南山) is ambiguous; a name that fits none is
 unknown; both are errors listing the candidates it nearly matched.
 
 The lookup is built once and applied to the unique values (a register has millions of
@@ -45,8 +45,8 @@ _OFFICE = re.compile(r"(?<=[街道镇乡])(办事处|人民政府|政府|办)$")
 
 
 def _formal(key: str) -> str:
-    """The unit's name without its office form: 新桥街道办事处 -> 新桥街道, 新桥镇人民政府 ->
-    新桥镇 (the 街道/镇/乡 word is kept, so a street and a town of one stem stay apart)."""
+    """The unit's name without its office form: 南山街道办事处 -> 南山街道, 南山镇人民政府 ->
+    南山镇 (the 街道/镇/乡 word is kept, so a street and a town of one stem stay apart)."""
     return _OFFICE.sub("", key)
 
 
