@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from eduanalytics.ingest.pipeline import run_clean
 
     cfg = _config(args)
-    res = run_clean(cfg, as_of=args.as_of, out_dir=args.out)
+    res = run_clean(cfg, as_of=args.as_of, out_dir=args.out, engine=args.engine,
+                    scheduler=args.scheduler)
     s = res.summary
     print(s.to_string(index=False))
     mism = res.findings[~res.findings["kind"].isin(["total_matches", "sources_agree"])]
@@ -51,6 +53,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from eduanalytics.report.build import run_report
 
     cfg = _config(args)
+    # the notebooks' run_clean reads these (papermill kernels inherit the environment)
+    os.environ["EDUANALYTICS_ENGINE"] = args.engine
+    if args.scheduler:
+        os.environ["EDUANALYTICS_SCHEDULER"] = args.scheduler
     nbs = args.notebooks.split(",") if args.notebooks else None
     out = run_report(cfg, as_of=args.as_of, out_dir=Path(args.out) if args.out else None,
                      notebooks=nbs, progress=not args.no_progress)
@@ -98,8 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--as-of", dest="as_of", default=None, help="as-of date, YYYY-MM-DD")
         sp.add_argument("--out", default=None, help="output folder (default: the standard one)")
 
+    def engine(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--engine", default="pandas", choices=["pandas", "dask"],
+                        help="register engine (dask: a partitioned Parquet register)")
+        sp.add_argument("--scheduler", default=None,
+                        help="Dask scheduler address (default: a local cluster)")
+
     sp = sub.add_parser("clean", help="raw files -> data/processed/<region>/<year>/ + cleaning log")
     common(sp)
+    engine(sp)
     sp.set_defaults(func=cmd_clean)
     sp = sub.add_parser("generate", help="regenerate the synthetic example inputs (seeded)")
     common(sp, as_of=False)
@@ -108,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("report", help="run the notebooks and build reports/<region>/<year>/")
     common(sp)
     sp.add_argument("--notebooks", default=None, help="comma-separated prefixes, e.g. 01,02")
+    engine(sp)
     sp.add_argument("--no-progress", action="store_true")
     sp.set_defaults(func=cmd_report)
     sp = sub.add_parser("charts", help="export the briefing charts only")

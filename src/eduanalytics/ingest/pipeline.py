@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,8 @@ def compare_task_tables(a: StepResult, b: StepResult) -> pd.DataFrame:
     return pd.DataFrame(records, columns=FINDING_COLUMNS)
 
 
-def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Path | None = None) -> CleanResult:
+def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Path | None = None,
+              engine: str | None = None, scheduler: str | None = None) -> CleanResult:
     """Clean every raw file the region config names and write the processed tables.
 
     Parameters
@@ -92,6 +94,12 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         As-of date of the run (recorded in the log); default the config's ``default_as_of``.
     out_dir : path-like, optional
         Output folder; default ``data/processed/<region>/<year>``.
+    engine : {"pandas", "dask"}, optional
+        Engine of the register step (``"dask"``: a partitioned Parquet register); default
+        ``$EDUANALYTICS_ENGINE`` or ``"pandas"`` (``eduanalytics report --engine`` sets it
+        for the notebooks it runs).
+    scheduler : str, optional
+        Dask scheduler address; default ``$EDUANALYTICS_SCHEDULER`` or a local cluster.
 
     Returns
     -------
@@ -113,7 +121,10 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         steps.append(task_docx)
         extra_findings.append(compare_task_tables(task, task_docx))
 
-    reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys)
+    engine = engine or os.environ.get("EDUANALYTICS_ENGINE") or "pandas"
+    scheduler = scheduler or os.environ.get("EDUANALYTICS_SCHEDULER") or None
+    reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys,
+                          as_of=as_of, engine=engine, scheduler=scheduler)
     steps.append(reg)
     pops = []
     for key, source, year in (("census_streets", "census", config.get("census_year", 2020)),

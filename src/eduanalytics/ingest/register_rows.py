@@ -61,6 +61,7 @@ class RowsOutcome:
     clean: pd.DataFrame
     rejected: pd.DataFrame
     changes: pd.DataFrame
+    rows_in: int = 0
 
 
 def _empty(index: pd.Index) -> pd.DataFrame:
@@ -266,7 +267,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     clean = pd.concat([table, cand.loc[table.index, [c for c in cand.columns if c not in cols]]], axis=1)
     return RowsOutcome(clean=clean.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
-                       changes=_changes(rules.step, changes))
+                       changes=_changes(rules.step, changes), rows_in=len(df))
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
