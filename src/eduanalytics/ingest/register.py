@@ -160,9 +160,13 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
            order: dict[str, int]) -> StepResult:
     """Drop duplicates from the clean rows, order and total everything, reconcile."""
     if len(dups):
+        maybe = clean["_row"].isin(dups["_row"])
         gone = pd.MultiIndex.from_frame(dups[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
-        here = pd.MultiIndex.from_arrays([clean["_file"].astype(str), clean["_row"].astype("int64")])
-        clean = clean.loc[~here.isin(gone)]
+        here = pd.MultiIndex.from_arrays([clean.loc[maybe, "_file"].astype(str),
+                                          clean.loc[maybe, "_row"].astype("int64")])
+        drop = maybe.copy()
+        drop[maybe] = here.isin(gone)
+        clean = clean.loc[~drop]
     table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
     rej = concat_frames(rejected, REJECT_COLUMNS)
     if len(rej):

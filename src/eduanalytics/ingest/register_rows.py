@@ -107,6 +107,15 @@ def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
         "original": original.loc[m].to_numpy()})
 
 
+def _message(mask: pd.Series, build) -> pd.Series:
+    """A message where ``mask`` holds (built for those rows only), <NA> elsewhere."""
+    out = pd.Series(pd.NA, index=mask.index, dtype="string")
+    pos = np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+    if len(pos):
+        out.iloc[pos] = build(pos).astype("string").to_numpy()
+    return out
+
+
 def _changes(step: str, records: list[tuple[str, pd.Series, str]]) -> pd.DataFrame:
     rows = [{"step": step, "column": col, "change": what, "n": int(mask.fillna(False).sum())}
             for col, mask, what in records]
@@ -137,8 +146,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
 
     dates = normalise_dates(df["enrol_date"])
     ids = parse_id_numbers(df["id_number"], rules.reference)
-    masked_id = mask_id(ids["value"].fillna(df["id_number"].astype("string")).fillna(""))
-    shown = df.assign(id_number=masked_id)  # from here on only the masked form is shown
+    masked_id = pd.Series(pd.NA, index=idx, dtype="string")  # filled for rejected rows below
     checks.append(("id_number", ids, masked_id))
     unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units))
     blank_unit = df["unit"].isna() | df["unit"].astype("string").str.strip().eq("")
@@ -211,28 +219,31 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     age_enrol = whole_years(birth, enrol)
     both = birth.notna() & enrol.notna()
     lo, hi = rules.age_band
-    enrol_text = enrol.dt.strftime("%Y-%m-%d").astype("string").fillna("")
     before_birth = both & enrol.lt(birth)
     after_as_of = enrol.gt(rules.as_of).fillna(False)
     out_of_band = both & ~before_birth & ~age_enrol.between(lo, hi).fillna(True)
-    date_err = pd.Series(pd.NA, index=idx, dtype="string")
-    date_err = date_err.mask(before_birth, hdr["enrol_date"] + ": " + enrol_text +
-                             " is before the birth date in the ID number")
-    date_err = date_err.mask(after_as_of, hdr["enrol_date"] + ": " + enrol_text +
-                             f" is after the as-of date {rules.as_of.date()}")
+    ymd = "%Y-%m-%d"
+    date_err = _message(before_birth, lambda p: hdr["enrol_date"] + ": " + enrol.iloc[p].dt.strftime(ymd)
+                        + " is before the birth date in the ID number")
+    date_err = date_err.fillna(_message(after_as_of, lambda p: hdr["enrol_date"] + ": " +
+                               enrol.iloc[p].dt.strftime(ymd) + f" is after the as-of date {rules.as_of.date()}"))
     checks.append(("enrol_date", pd.DataFrame({"error": date_err}), None))
-    age_err = pd.Series(pd.NA, index=idx, dtype="string").mask(
-        out_of_band, "age " + age_enrol.astype("string").fillna("") + " at enrolment " + enrol_text +
-        f" is outside the eligible band {lo}-{hi}")
+    age_err = _message(out_of_band, lambda p: "age " + age_enrol.iloc[p].astype("string") + " at enrolment "
+                       + enrol.iloc[p].dt.strftime(ymd) + f" is outside the eligible band {lo}-{hi}")
     checks.append(("id_number", pd.DataFrame({"error": age_err}), masked_id))
 
     bad = pd.Series(False, index=idx)
     for _, res, _ in checks:
         bad |= res["error"].notna()
     rejected = []
-    orig = original_json(shown.loc[bad.to_numpy()]).reindex(idx)
+    bad_pos = np.flatnonzero(bad.to_numpy())
+    masked_id.iloc[bad_pos] = mask_id(ids["value"].iloc[bad_pos].fillna(
+        df["id_number"].iloc[bad_pos].astype("string")).fillna("")).to_numpy()
+    # only the masked ID is ever shown
+    shown = df.iloc[bad_pos].assign(id_number=masked_id.iloc[bad_pos])
+    orig = original_json(shown).reindex(idx)
     for col, res, value in checks:
-        val = value if value is not None else (shown[col].astype("string") if col in shown else None)
+        val = value if value is not None else (df[col] if col in df.columns else None)
         rejected.append(reject_records(rules.step, df, res["error"].notna(), hdr.get(col, col),
                                        res["error"], val, orig))
     changes = [(hdr.get(c, c), r["changed"], "normalised") for c, r, _ in checks if "changed" in r]
@@ -262,8 +273,10 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         fail_idx = failures["index"].unique()
         why_fail = "schema check failed: " + failures.groupby("index")["check"].agg("; ".join).reindex(fail_idx)
         fmask = pd.Series(idx.isin(fail_idx), index=idx)
+        fpos = np.flatnonzero(fmask.to_numpy())
+        fshown = df.iloc[fpos].assign(id_number=mask_id(ids["value"].iloc[fpos].fillna("")))
         rejected.append(reject_records(rules.step, df, fmask, "<row>", why_fail.reindex(idx),
-                                       None, original_json(shown.loc[fmask.to_numpy()]).reindex(idx)))
+                                       None, original_json(fshown).reindex(idx)))
     clean = pd.concat([table, cand.loc[table.index, [c for c in cand.columns if c not in cols]]], axis=1)
     return RowsOutcome(clean=clean.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
@@ -298,21 +311,36 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     cols = ["_file", "_row", "first_file", "first_row"]
     if keys.empty:
         return pd.DataFrame(columns=cols)
-    k = keys.assign(_file=keys["_file"].astype(str))
-    k = k.assign(_part=k["_file"].map(order)).sort_values(["_part", "_row"], kind="stable")
+    f = keys["_file"]
+    if isinstance(f.dtype, pd.CategoricalDtype):
+        cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
+        part = cat_part[f.cat.codes.to_numpy()]
+    else:
+        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
+    pos = part * (1 << 40) + keys["_row"].to_numpy(dtype=np.int64)
+    k = keys[key_cols].reset_index(drop=True)
+    if not (np.diff(pos) >= 0).all():
+        o = np.argsort(pos, kind="stable")
+        k, pos = k.iloc[o].reset_index(drop=True), pos[o]
+        f = f.iloc[o]
+    k = k.assign(_file=np.asarray(f, dtype=object), _row=pos & ((1 << 40) - 1))
     dup = k.duplicated(subset=key_cols, keep="first")
     if not dup.any():
         return pd.DataFrame(columns=cols)
-    first = k.groupby(key_cols, dropna=False, sort=False)[["_file", "_row"]].transform("first")
-    return pd.DataFrame({"_file": k.loc[dup, "_file"].to_numpy(), "_row": k.loc[dup, "_row"].to_numpy(),
-                         "first_file": first.loc[dup, "_file"].to_numpy(),
-                         "first_row": first.loc[dup, "_row"].to_numpy()})
+    firsts = k.loc[~dup & k.duplicated(subset=key_cols, keep=False)]
+    later = k.loc[dup]
+    both = later.merge(firsts, on=key_cols, how="left", suffixes=("", "_first"))
+    return pd.DataFrame({"_file": both["_file"].astype(str).to_numpy(),
+                         "_row": both["_row"].to_numpy(dtype=np.int64),
+                         "first_file": both["_file_first"].astype(str).to_numpy(),
+                         "first_row": both["_row_first"].to_numpy(dtype=np.int64)})
 
 
 def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: RegisterRules) -> pd.DataFrame:
     """Rejected-row records for duplicates, from their raw (header-mapped) rows."""
     if dups.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
+    rows = rows.loc[rows["_row"].isin(dups["_row"])]
     rows = rows.assign(_file=rows["_file"].astype(str)).merge(dups, on=["_file", "_row"], how="inner")
     ids = parse_id_numbers(rows["id_number"], rules.reference)
     masked = mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna(""))

@@ -114,62 +114,81 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
         number is always shown masked), ``changed``, ``birth_date``, ``sex``
         (male/female: 17th digit odd/even), ``age`` (Int64), ``area_code``.
     """
-    numeric = _numeric_cells(s)
+    numeric = _numeric_cells(s).to_numpy(dtype=bool)
     raw = s.astype("string")
-    text = raw.str.replace(r"[\s\-]", "", regex=True).str.upper()
-    wide = text.str.contains("[\uff01-\uff5e]", regex=True).fillna(False)
-    if wide.any():
-        text = text.mask(wide, to_halfwidth(text[wide]).str.replace(r"[\s\-]", "", regex=True).str.upper())
-    blank = text.isna() | text.eq("")
-    masked = mask_id(text.fillna(""))
-    error = pd.Series(pd.NA, index=s.index, dtype="string")
-    sci = (numeric | text.str.fullmatch(r"[0-9]+(\.[0-9]+)?E\+?[0-9]+|[0-9]+\.0").fillna(False)) & ~blank
-    fifteen = text.str.fullmatch(r"[0-9]{15}").fillna(False) & ~sci
-    form_ok = text.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False) & ~sci
-    error = error.mask(blank, "blank; expected an 18-character resident ID number")
-    error = error.mask(sci, masked + ": stored as a number, so Excel kept only 15 significant "
-                       "digits; expected the ID as text (format the column as 文本 and re-export)")
-    error = error.mask(fifteen, masked + ": 15-digit first-generation number; expected 18 characters")
-    wrong = ~blank & ~fifteen & ~form_ok & ~sci
-    length = text.str.len().astype("Int64").astype("string").fillna("0")
-    error = error.mask(wrong, masked + ": " + length + " characters or characters other than "
-                       "digits and a final X; expected 17 digits and a check digit")
-    idx = np.flatnonzero(form_ok.to_numpy(dtype=bool))
-    good = text.iloc[idx]
-    m = id_matrix(good)
+    n = len(s)
+    # only cells that are not already 17 digits and a check character may need rewriting
+    # (spaces, dashes, a lower-case x, full-width forms)
+    plain = raw.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    odd = ~plain & raw.notna().to_numpy(dtype=bool)
+    text = raw
+    if odd.any():
+        fixed = to_halfwidth(raw[odd]).str.replace(r"[\s\-]", "", regex=True).str.upper()
+        text = raw.copy()
+        text[odd] = fixed
+    blank = (text.isna() | text.eq("")).to_numpy(dtype=bool)
+    form_ok = plain.copy()
+    if odd.any():
+        form_ok[odd] = text[odd].str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    form_ok &= ~numeric
+    idx = np.flatnonzero(form_ok)
+    m = id_matrix(text.iloc[idx])
     expected_chr = check_characters(m)
     check_ok = expected_chr == m[:, 17]
     digits = m[:, :17].astype(np.int64) - 48
     births = ymd_to_dates(digits[:, 6:10] @ [1000, 100, 10, 1], digits[:, 10:12] @ [10, 1],
                           digits[:, 12:14] @ [10, 1])
-    n = len(s)
     birth_all = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    birth_all[idx] = births
-    birth = pd.Series(birth_all.astype("datetime64[ns]"), index=s.index)
-    bad_check = pd.Series(False, index=s.index)
-    bad_check.iloc[idx] = ~check_ok
-    exp_s = pd.Series(pd.NA, index=s.index, dtype="string")
-    exp_s.iloc[idx] = expected_chr.view("S1").astype(str)
-    error = error.mask(bad_check, masked + ": check digit is " + text.str[17].fillna("") +
-                       ", expected " + exp_s.fillna(""))
-    bad_date = form_ok & ~bad_check & birth.isna()
-    error = error.mask(bad_date, masked + ": birth date digits " + text.str[6:14].fillna("") +
-                       " are not a real date")
+    birth_all[idx] = np.where(check_ok, births, np.datetime64("NaT"))
+    bad_check = np.zeros(n, dtype=bool)
+    bad_check[idx] = ~check_ok
+    exp_all = np.full(n, ord("?"), dtype=np.uint8)
+    exp_all[idx] = expected_chr
+    bad_date = form_ok & ~bad_check & np.isnat(birth_all)
+    future = np.zeros(n, dtype=bool)
     if not isinstance(reference_date, pd.Series):
         ref = pd.Timestamp(reference_date)
-        future = form_ok & ~bad_check & birth.gt(ref).fillna(False)
-        error = error.mask(future, masked + f": birth date after the reference date {ref.date()}")
+        future = form_ok & ~bad_check & ~bad_date & (birth_all > np.datetime64(ref.date()))
     else:
         ref = reference_date
-    ok = error.isna() & ~blank
-    birth = birth.where(ok)
+    ok = form_ok & ~bad_check & ~bad_date & ~future
+    # messages are built for the failing cells only
+    err_pos = np.flatnonzero(~ok)
+    t = text.iloc[err_pos]
+    masked = mask_id(t.fillna(""))
+    e = pd.Series(pd.NA, index=t.index, dtype="string")
+    sub = {k: pd.Series(v[err_pos], index=t.index) for k, v in
+           (("blank", blank), ("numeric", numeric), ("bad_check", bad_check), ("bad_date", bad_date),
+            ("future", future), ("form_ok", form_ok))}
+    sci = sub["numeric"] | (t.str.fullmatch(r"[0-9]+(\.[0-9]+)?E\+?[0-9]+|[0-9]+\.0").fillna(False) & ~sub["blank"])
+    fifteen = t.str.fullmatch(r"[0-9]{15}").fillna(False) & ~sci
+    wrong = ~sub["blank"] & ~fifteen & ~sub["form_ok"] & ~sci
+    length = t.str.len().astype("Int64").astype("string").fillna("0")
+    exp_s = pd.Series(exp_all[err_pos].view("S1").astype(str), index=t.index, dtype="string")
+    e = e.mask(sub["blank"], "blank; expected an 18-character resident ID number")
+    e = e.mask(sci & ~sub["blank"], masked + ": stored as a number, so Excel kept only 15 significant "
+               "digits; expected the ID as text (format the column as 文本 and re-export)")
+    e = e.mask(fifteen, masked + ": 15-digit first-generation number; expected 18 characters")
+    e = e.mask(wrong, masked + ": " + length + " characters or characters other than "
+               "digits and a final X; expected 17 digits and a check digit")
+    e = e.mask(sub["bad_check"], masked + ": check digit is " + t.str[17].fillna("") + ", expected " + exp_s)
+    e = e.mask(sub["bad_date"], masked + ": birth date digits " + t.str[6:14].fillna("") +
+               " are not a real date")
+    if sub["future"].any():
+        e = e.mask(sub["future"], masked + f": birth date after the reference date {ref.date()}")
+    error = pd.Series(pd.NA, index=s.index, dtype="string")
+    error.iloc[err_pos] = e.to_numpy()
+    birth = pd.Series(np.where(ok, birth_all, np.datetime64("NaT")).astype("datetime64[ns]"), index=s.index)
     sex_digit = np.zeros(n, dtype=np.int64)
     sex_digit[idx] = digits[:, 16] % 2
-    sex = pd.Series(np.where(sex_digit == 1, "male", "female"), index=s.index,
-                    dtype="string").where(ok)
-    changed = ok & text.ne(raw.str.strip())
+    sexes = pa.array(["female", "male"]).take(pa.array(sex_digit))
+    sex = pd.Series(pd.arrays.ArrowStringArray(sexes), index=s.index, dtype="string").where(ok)
+    changed = np.zeros(n, dtype=bool)
+    if odd.any():
+        changed[odd] = (text[odd] != raw[odd].str.strip()).fillna(False).to_numpy(dtype=bool)
+    okS = pd.Series(ok, index=s.index)
     return pd.DataFrame({
-        "value": text.where(ok), "error": error, "changed": changed.fillna(False).astype(bool),
-        "birth_date": birth.astype("datetime64[ns]"), "sex": sex,
-        "age": whole_years(birth, ref).where(ok), "area_code": text.str[:6].where(ok),
+        "value": text.where(okS), "error": error, "changed": changed & ok,
+        "birth_date": birth, "sex": sex,
+        "age": whole_years(birth, ref).where(okS), "area_code": text.str[:6].where(okS),
     }, index=s.index)
