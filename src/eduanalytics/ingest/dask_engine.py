@@ -98,6 +98,7 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     with dask_client(scheduler, n_workers):
         ddf = dd.from_map(_read_prepared, names, prepare=prepare, meta=meta,
                           divisions=[None] * (len(names) + 1), enforce_metadata=False)
+        ddf = ddf.persist()  # read and header-mapped once; the duplicates' pass reuses it
         outcomes = [dask.delayed(normalise_rows)(part, rules) for part in ddf.to_delayed()]
         outcomes = dask.persist(*outcomes)
         key_cols = [*rules.key_cols, "_file", "_row"]
@@ -105,7 +106,7 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
         keys = dd.from_delayed([dask.delayed(_clean_keys)(o, key_cols) for o in outcomes],
                                meta=key_meta, verify_meta=False)
         if keys.npartitions > 1:
-            keys = keys.shuffle(on="learner_key", npartitions=keys.npartitions)
+            keys = keys.shuffle(on="learner_key", npartitions=keys.npartitions, shuffle_method="tasks")
         dup_meta = find_duplicates(key_meta, rules.key_cols, order)
         dups = keys.map_partitions(find_duplicates, rules.key_cols, order, meta=dup_meta).compute()
         dups = dups.astype({"_file": str, "_row": "int64"})

@@ -12,6 +12,7 @@ partitioned Parquet register. Duplicates are then found over all rows.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -118,16 +119,28 @@ def resolve_sheet(path: Path, which, optional: bool = False) -> str | None:
 def prepare(raw: pd.DataFrame, kind: str, spec: InputSpec, where: str) -> pd.DataFrame:
     """Map headers (built-in aliases plus ``spec.fields``), check required columns, drop
     names."""
-    names = aliases(kind)
-    for f, extra in spec.fields.items():
-        names[f] = [*names.get(f, []), *extra]
-    df = map_headers(raw, names)
+    fields = tuple((f, tuple(v)) for f, v in sorted(spec.fields.items()))
+    rename = _header_renames(tuple(str(c) for c in raw.columns), kind, fields)
+    df = raw.rename(columns=rename)
     need = required(kind)
     if kind == "register" and spec.get("programme_from"):
         need.pop("programme", None)
     require_columns(df, need, where)
     # names are never used: drop them before anything else touches the frame
     return df.drop(columns=[c for c in ("name", "姓名") if c in df.columns])
+
+
+@lru_cache(maxsize=64)
+def _header_renames(columns: tuple[str, ...], kind: str,
+                    fields: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """Header text -> internal name (cached: every partition of a register has the same
+    header, and matching cleans each header text)."""
+    names = aliases(kind)
+    for f, extra in fields:
+        names[f] = [*names.get(f, []), *extra]
+    head = pd.DataFrame(columns=list(columns))
+    mapped = map_headers(head, names)
+    return {a: b for a, b in zip(columns, mapped.columns, strict=True) if a != b}
 
 
 def make_rules(config: RegionConfig, spec: InputSpec, kind: str, step: str, salt: str,
