@@ -97,3 +97,19 @@ def test_dask_cluster_by_address_identical(register, cfg, by_pandas):
         b = ingest_register(register, cfg, engine="dask", scheduler=cluster.scheduler_address,
                             salt="test-salt")
     _same(by_pandas, b)
+
+
+def test_dask_needs_parquet_and_cli_takes_engine(cfg, tmp_path):
+    from eduanalytics.cli import build_parser
+    from eduanalytics.errors import ConfigError
+
+    csv = tmp_path / "register.csv"
+    pd.DataFrame([["x"] * len(HEAD)], columns=HEAD).to_csv(csv, index=False)
+    with pytest.raises(ConfigError, match="Parquet"):
+        ingest_register(csv, cfg, engine="dask", salt="s")
+    with pytest.raises(ConfigError, match="engine"):
+        ingest_register(csv, cfg, engine="spark", salt="s")
+    for cmd in ("clean", "report"):
+        args = build_parser().parse_args([cmd, "--engine", "dask", "--scheduler", "tcp://10.0.0.1:8786"])
+        assert (args.engine, args.scheduler) == ("dask", "tcp://10.0.0.1:8786")
+    assert build_parser().parse_args(["clean"]).engine == "pandas"

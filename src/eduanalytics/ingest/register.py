@@ -206,7 +206,8 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path]) -> Ste
     return finish(rules, files, len(df), out.clean, [out.rejected, dup_rej], [out.changes], dups, order)
 
 
-def ingest_register(path: str | Path, config: RegionConfig, sheet=_KEEP, training_sheet=_KEEP,
+def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEEP,
+                    training_sheet: object = _KEEP,
                     synthetic: bool = False, salt: str | None = None,
                     as_of: str | None = None, engine: str = "pandas",
                     scheduler: str | None = None) -> StepResult:
@@ -269,6 +270,11 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet=_KEEP, trainin
         step = f"enrolments[{path.name}]"
         if engine == "dask":
             from eduanalytics.ingest.dask_engine import run_dask
+
+            if not (path.is_dir() or path.suffix.lower() in (".parquet", ".pq")):
+                raise ConfigError(f"the Dask engine reads Parquet registers, not {path.name}",
+                                  key="engine", allowed="pandas for a CSV register, or convert "
+                                  "it to Parquet parts (one file per county)")
 
             parts.append(run_dask(path, lambda cols: make_rules(
                 config, spec, kind, step, salt, synthetic, as_of, cols),
