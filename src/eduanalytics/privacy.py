@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 SALT_ENV = "EDUANALYTICS_SALT"
 SALT_FILE = ".eduanalytics_salt"
@@ -64,8 +65,13 @@ def learner_key(ids: pd.Series, salt: str) -> pd.Series:
         return outer.hexdigest()[:16]
 
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    keys = np.array([one(str(v)) for v in np.asarray(uniques, dtype=object)] + [None], dtype=object)
-    return pd.Series(keys[codes], index=s.index, dtype="string")
+    # hashed in chunks into Arrow strings: no million-element object arrays held at once
+    step = 1 << 16
+    parts = [pa.array([one(str(v)) for v in np.asarray(uniques[i:i + step], dtype=object)],
+                      type=pa.string()) for i in range(0, len(uniques), step)]
+    keys = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+    taken = keys.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=s.index, dtype="string")
 
 
 def get_salt(root: Path | None = None) -> str:
