@@ -323,13 +323,18 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
         o = np.argsort(pos, kind="stable")
         k, pos = k.iloc[o].reset_index(drop=True), pos[o]
         f = f.iloc[o]
-    k = k.assign(_file=np.asarray(f, dtype=object), _row=pos & ((1 << 40) - 1))
-    dup = k.duplicated(subset=key_cols, keep="first")
+    # one hashing pass: each key becomes an integer group number
+    group = k.groupby(key_cols, sort=False, dropna=False).ngroup().to_numpy()
+    g = pd.Series(group)
+    dup = g.duplicated(keep="first").to_numpy()
     if not dup.any():
         return pd.DataFrame(columns=cols)
-    firsts = k.loc[~dup & k.duplicated(subset=key_cols, keep=False)]
-    later = k.loc[dup]
-    both = later.merge(firsts, on=key_cols, how="left", suffixes=("", "_first"))
+    files = np.asarray(f, dtype=object)
+    rows = pos & ((1 << 40) - 1)
+    first_of = pd.DataFrame({"g": group[~dup], "ff": files[~dup], "fr": rows[~dup]}).set_index("g")
+    later = first_of.reindex(group[dup])
+    both = pd.DataFrame({"_file": files[dup], "_row": rows[dup],
+                         "_file_first": later["ff"].to_numpy(), "_row_first": later["fr"].to_numpy()})
     return pd.DataFrame({"_file": both["_file"].astype(str).to_numpy(),
                          "_row": both["_row"].to_numpy(dtype=np.int64),
                          "first_file": both["_file_first"].astype(str).to_numpy(),
