@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import re
 import sys
 import traceback
@@ -33,7 +34,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from eduanalytics.ingest.pipeline import run_clean
 
     cfg = _config(args)
-    res = run_clean(cfg, as_of=args.as_of, out_dir=args.out)
+    res = run_clean(cfg, as_of=args.as_of, out_dir=args.out, engine=args.engine,
+                    scheduler=args.scheduler)
     print(res.summary.to_string(index=False))
     print(f"\n{summary_line(res.summary)} Log: {res.out_dir / 'cleaning_log.md'}")
     return 0
@@ -55,6 +57,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from eduanalytics.report.build import run_report
 
     cfg = _config(args)
+    from eduanalytics.ingest.check import check_failed, check_region
+
+    checked = check_region(cfg)  # the same check as `eduanalytics check`, before any notebook
+    if check_failed(checked):
+        _print_check(checked, full=False)
+        print(f"\nno report: fix the errors above (eduanalytics check --config {args.config})")
+        return EXIT_USER
+    # the notebooks' run_clean reads these (papermill kernels inherit the environment)
+    os.environ["EDUANALYTICS_ENGINE"] = args.engine
+    if args.scheduler:
+        os.environ["EDUANALYTICS_SCHEDULER"] = args.scheduler
     nbs = args.notebooks.split(",") if args.notebooks else None
     out = run_report(cfg, as_of=args.as_of, out_dir=Path(args.out) if args.out else None,
                      notebooks=nbs, progress=not args.no_progress)
@@ -119,20 +132,27 @@ def report_year(text: str) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a region's config and files without running notebooks."""
-    import pandas as pd
-
     from eduanalytics.ingest.check import check_config_file, check_failed
 
     table = check_config_file(args.config, args.year)
-    cols = ["input", "status", "sheet", "header_rows", "rows_in", "rows_clean", "rows_rejected",
-            "rows_total", "fields_missing"]
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-        print(table[cols].to_string(index=False))
-    for r in table[table["problem"].ne("")].itertuples():
-        print(f"\n[{r.status}] {r.input}: {r.problem}\n  fix: {r.fix}")
     failed = check_failed(table)
+    _print_check(table, full=True)
     print("\nthe report would fail: fix the errors above" if failed else "\nthe report can run")
     return EXIT_USER if failed else 0
+
+
+def _print_check(table, full: bool) -> None:
+    """Print a check table (all rows when ``full``) and its problems with their fixes."""
+    import pandas as pd
+
+    cols = ["input", "status", "sheet", "header_rows", "rows_in", "rows_clean", "rows_rejected",
+            "rows_total", "fields_missing"]
+    if full:
+        with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+            print(table[cols].to_string(index=False))
+    shown = table[table["problem"].ne("") & (table["status"].eq("error") | full)]
+    for r in shown.itertuples():
+        print(f"\n[{r.status}] {r.input}: {r.problem}\n  fix: {r.fix}")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -161,8 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
                             help="as-of date, YYYY-MM-DD")
         sp.add_argument("--out", default=None, help="output folder (default: the standard one)")
 
+    def engine(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--engine", default="pandas", choices=["pandas", "dask"],
+                        help="register engine (dask: a partitioned Parquet register)")
+        sp.add_argument("--scheduler", default=None,
+                        help="Dask scheduler address (default: a local cluster)")
+
     sp = sub.add_parser("clean", help="raw files -> data/processed/<region>/<year>/ + cleaning log")
     common(sp)
+    engine(sp)
     sp.set_defaults(func=cmd_clean)
     sp = sub.add_parser("generate", help="regenerate the synthetic example inputs (seeded)")
     common(sp, as_of=False)
@@ -172,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("report", help="run the notebooks and build reports/<region>/<year>/")
     common(sp)
     sp.add_argument("--notebooks", default=None, help="comma-separated prefixes, e.g. 01,02")
+    engine(sp)
     sp.add_argument("--no-progress", action="store_true")
     sp.set_defaults(func=cmd_report)
     sp = sub.add_parser("charts", help="export the briefing charts only")

@@ -19,7 +19,9 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 SALT_ENV = "EDUANALYTICS_SALT"
 SALT_FILE = ".eduanalytics_salt"
@@ -114,12 +116,34 @@ def learner_key(ids: pd.Series, salt: str) -> pd.Series:
     Missing IDs give <NA>. Computed over unique values.
     """
     if not salt:
-        raise ValueError("an empty salt would make learner keys reversible; set EDUANALYTICS_SALT")
+        from eduanalytics.errors import ConfigError
+
+        raise ConfigError("an empty salt would make learner keys reversible", key="EDUANALYTICS_SALT")
     s = ids.astype("string")
     key = salt.encode("utf-8")
-    mapping = {v: hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-               for v in s.dropna().unique()}
-    return s.map(mapping).astype("string")
+    # HMAC (RFC 2104) with the padded-key states hashed once and copied per value: the same
+    # value as hmac.new(key, v, sha256); factorised, so each distinct ID is hashed once
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner0 = hashlib.sha256(key.translate(hmac.trans_36))
+    outer0 = hashlib.sha256(key.translate(hmac.trans_5C))
+
+    def one(v: str) -> str:
+        inner = inner0.copy()
+        inner.update(v.encode("utf-8"))
+        outer = outer0.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:16]
+
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # hashed in chunks into Arrow strings: no million-element object arrays held at once
+    step = 1 << 16
+    parts = [pa.array([one(str(v)) for v in np.asarray(uniques[i:i + step], dtype=object)],
+                      type=pa.string()) for i in range(0, len(uniques), step)]
+    keys = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+    taken = keys.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=s.index, dtype="string")
 
 
 def get_salt(root: Path | None = None) -> str:

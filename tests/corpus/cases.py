@@ -34,58 +34,7 @@ BY_ID = {c.id: c for c in CASES}
 
 #: Cases whose declared fate the code does not give yet, with today's behaviour. The
 #: integrator empties this set as the fixes land.
-KNOWN_FAILING: set[str] = {
-    # task table
-    "tt_unit_prefixed",          # 台州市路桥区 prefix not stripped: quarantined as an unknown unit
-    "tt_unit_html",              # raw <script> in rejected.csv and cleaning_log.md
-    "tt_count_over_total",       # 20-59 population above the resident population: no finding
-    "tt_duplicate_row",          # a unit's row twice: both loaded, targets added in
-    "tt_blank_target",           # blank target cell read as missing: nothing said
-    "tt_renamed_column",         # unknown header ignored: its targets lost without a finding
-    "tt_header_only",            # header-only task table: run succeeds with no targets
-    "tt_zero_bytes",             # pandas EmptyDataError escapes (not an EduError)
-    "docx_truncated",            # bare ValueError from read_docx_tables
-    "docx_zero_bytes",           # bare ValueError from read_docx_tables
-    # register
-    "reg_id_int",                # integer ID cell read as '3.31...e+17' (21 chars) and quarantined
-    "reg_date_1899",             # 1899-12-31 accepted as an enrolment date
-    "reg_enrol_before_birth",    # enrolment before birth accepted
-    "reg_age_ok_at_enrolment",   # age checked at the reference date (65), not at enrolment (64)
-    "reg_age_young_at_enrolment",  # 15 at enrolment accepted (16 at the reference date)
-    "reg_unit_prefixed",         # prefix not stripped: quarantined
-    "reg_unit_html",             # raw <script> in rejected.csv and cleaning_log.md
-    "reg_status_formula",        # '@SUM(A1)' written to rejected.csv as a live formula
-    "reg_mode_unknown",          # unknown value in an optional column quarantines the row
-    "reg_reason_with_id",        # free text in 未注册原因 quarantines the row (value unmasked in rejected.csv)
-    "reg_merged_unit",           # merged unit cell not filled down: blank unit, quarantined
-    "reg_sheet_renamed_main",    # bare ValueError (not an EduError)
-    "reg_sheet_renamed_training",  # optional sheet renamed: its rows skipped, no finding
-    "reg_sheet_deleted_training",  # optional sheet missing: no finding
-    "reg_truncated",             # bare ValueError
-    "reg_zero_bytes",            # bare ValueError
-    "reg_csv_as_xlsx",           # bare ValueError
-    "reg_header_only",           # header-only register: no finding
-    "trn_unit_html",             # raw <script> in rejected.csv and cleaning_log.md
-    # population, plans, targets
-    "cs_duplicate_row",          # duplicate census row added in
-    "cs_count_fractional",       # 12.6 persons rounded to 13 without a word
-    "cs_attainment_html",        # raw <script> in rejected.csv and cleaning_log.md
-    "cs_header_only",            # header-only census: no finding
-    "sv_header_only",            # header-only survey: no finding
-    "sv_zero_bytes",             # pandas EmptyDataError escapes
-    "cc_duplicate_row",          # the county row twice: both loaded
-    "plan_name_html",            # HTML indicator name loaded (raw in plan_indicators.parquet)
-    "plan_no_year_columns",      # bare ValueError
-    "ce_negative",               # negative target dropped by the schema: AssertionError (rows do not reconcile)
-    "ce_name_formula",           # '=1+1' indicator name accepted
-    # config and command line
-    "cfg_negative_target",       # target_mean_years -11 accepted (never validated)
-    "cfg_missing_file",          # missing register file: bare ValueError
-    "cli_as_of_month13",         # --as-of not validated: the run succeeds
-    "cli_as_of_feb30",           # --as-of not validated
-    "cli_as_of_words",           # --as-of not validated
-    "cli_as_of_slashes",         # as_of recorded as '2023/12/31', not normalised
-}
+KNOWN_FAILING: set[str] = set()
 
 PARAMS = [
     pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=False, reason="KNOWN_FAILING: declared fate not given yet"))

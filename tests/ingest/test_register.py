@@ -103,3 +103,125 @@ def test_register_faults_quarantined_with_masked_ids(cfg, tmp_path, monkeypatch)
     assert e.loc["pengjie", "batch"] == "spring" and e.loc["pengjie", "mode"] == "blended"
     assert e.loc["luqiao", "sex"] == "female"  # 17th digit of ...456: 6 is even
     assert enr["learner_key"].str.fullmatch(r"[0-9a-f]{16}").all()
+
+
+# -- CSV registers, dates and ages, config mapping ---------------------------------------
+
+CSV_HEAD = ["姓名", "身份证号", "所属单位", "项目类别", "原学历", "报读层次", "报名日期", "学籍状态", "学习方式"]
+
+
+def _csv(path: Path, rows: list[list], head: list[str] = CSV_HEAD) -> Path:
+    pd.DataFrame(rows, columns=head).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def _with_register(cfg, **options):
+    from dataclasses import replace
+
+    inputs = dict(cfg.data["inputs"])
+    inputs["register"] = {"path": "register.csv", **options}
+    return replace(cfg, data={**cfg.data, "inputs": inputs})
+
+
+def test_dates_and_ages_at_enrolment(cfg, tmp_path):
+    # CSV line numbers: header 1, data 2..10. Band 16-64 at the ENROLMENT date, as-of 2023-12-31.
+    p = "初高中学历提升"
+    teen = _id("331004", "20070601", "101")    # 2023-03-06: 15 (birthday in June) -> out
+    senior = _id("331004", "19581201", "102")  # 2023-03-06: 64 -> in (65 only at year end)
+    rows = [
+        ["a", _id("331004", "19850306", "103"), "路南", p, "初中", "高中", "2023-02-30", "在读", "线下"],
+        ["b", _id("331004", "19850307", "104"), "路南", p, "初中", "高中", "2023-13-01", "在读", "线下"],
+        ["c", _id("331004", "19900101", "105"), "路南", p, "初中", "高中", "1989-01-01", "在读", "线下"],
+        ["d", _id("331004", "19850308", "106"), "路南", p, "初中", "高中", "2024-01-05", "在读", "线下"],
+        ["e", teen, "路南", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+        ["f", senior, "路南", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+        ["g", "33100419900512C45X", "路南", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+        ["h", "3.31004199001011E+17", "路南", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+        ["i", _id("331004", "19800101", "107"), "路北", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+    ]
+    res = ingest_register(_csv(tmp_path / "register.csv", rows), cfg, salt="s")
+    by_row = res.rejected.groupby("row")["reason"].apply(" | ".join)
+    assert set(by_row.index) == {2, 3, 4, 5, 6, 8, 9}
+    assert "not a real calendar date" in by_row[2] and "not a real calendar date" in by_row[3]
+    assert "before the birth date" in by_row[4]
+    assert "after the as-of date 2023-12-31" in by_row[5]
+    assert "age 15 at enrolment 2023-03-06" in by_row[6]
+    assert "characters other than digits" in by_row[8] and "stored as a number" in by_row[9]
+    enr = res.tables["enrolments"]
+    assert (res.rows_in, res.rows_clean) == (9, 2)
+    # the senior learner is kept; his age column is at the reference date 2023-12-31: 65
+    assert sorted(enr["age"].tolist()) == [43, 65]
+
+
+def test_excel_number_ids_one_row_each(cfg, tmp_path):
+    rows = [[1, "张三", 3.31004199001011e17, "路南", "初高中学历提升", "初中", "高中", "春季",
+             "2023-03-06", "在读", None, "是", None, "线下"],
+            [2, "李四", 331004199001011234, "路南", "初高中学历提升", "初中", "高中", "春季",
+             "2023-03-06", "在读", None, "是", None, "线下"]]
+    path = tmp_path / "register.xlsx"
+    _write_register(path, rows)
+    res = ingest_register(path, cfg, training_sheet=None, salt="s")
+    assert res.rows_rejected == 2 and res.rows_clean == 0
+    assert res.rejected["reason"].str.contains("stored as a number").all()
+
+
+def test_csv_unknown_optional_values_kept_and_counted(cfg, tmp_path):
+    p = "初高中学历提升"
+    rows = [
+        ["a", _id("331004", "19850306", "201"), "路南", p, "初中", "高中（业余）", "2023-03-06", "在读", "线上、线下"],
+        ["b", _id("331004", "19850307", "202"), "路南", p, "初中", "高中", "2023-03-06", "在读", "线下"],
+        ["c", _id("331004", "19850308", "203"), "路南", "函授", "初中", "高中", "2023-03-06", "在读", "线下"],
+    ]
+    res = ingest_register(_csv(tmp_path / "register.csv", rows), cfg, salt="s")
+    # only the unusable REQUIRED value (项目类别 函授, line 4) quarantines a row
+    assert res.rejected["row"].tolist() == [4] and "项目类别" in res.rejected["reason"].iloc[0]
+    enr = res.tables["enrolments"]
+    assert len(enr) == 2 and enr["level_to"].isna().sum() == 1 and enr["mode"].isna().sum() == 1
+    kept = res.changes[res.changes["change"].str.startswith("not recognised")].set_index("column")["n"]
+    assert kept.to_dict() == {"报读层次": 1, "学习方式": 1}
+
+
+def test_config_fields_values_programme_from_school(cfg, tmp_path):
+    conf = _with_register(
+        cfg, fields={"school": ["报读学校"], "id_number": ["证件号"]}, school_field="school",
+        values={"mode": {"线上+线下": "blended"}, "level_to": {"大专（函授）": "junior_college"}},
+        programme_from={"field": "level_to", "map": {"senior_secondary": "secondary_upgrade",
+                                                     "junior_college": "tertiary_upgrade"}})
+    head = ["证件号", "所属单位", "报读学校", "报读层次", "报名日期", "学籍状态", "学习方式"]
+    rows = [
+        [_id("331004", "19850306", "301"), "金清", "区中职校", "高中", "2023-03-06", "在读", "线上+线下"],
+        [_id("331004", "19850307", "302"), "金清", "恒勃技校", "大专（函授）", "2023-09-06", "在读", "线下"],
+        [_id("331004", "19850308", "303"), "金清", "某某学校", "高中", "2023-03-06", "在读", "线下"],
+        [_id("331004", "19850309", "304"), "金清", "区中职校", "本科", "2023-03-06", "在读", "线下"],
+    ]
+    res = ingest_register(_csv(tmp_path / "register.csv", rows, head), conf, salt="s")
+    # line 5: 本科 maps to no programme under programme_from -> the one rejected row
+    assert res.rejected["row"].tolist() == [5] and "cannot be derived" in res.rejected["reason"].iloc[0]
+    enr = res.tables["enrolments"]
+    assert enr["programme"].tolist() == ["secondary_upgrade", "tertiary_upgrade", "secondary_upgrade"]
+    assert enr["mode"].tolist() == ["blended", "offline", "offline"]
+    assert enr["school_unit_id"].tolist()[:2] == ["zhongzhi", "hengbo"]
+    assert pd.isna(enr["school_unit_id"].iloc[2]) and set(enr["unit_id"]) == {"jinqing"}
+    ch = res.changes.set_index("change")["n"]
+    assert ch["school not a unit of the config: school_unit_id left blank"] == 1
+
+
+def test_sheets_by_index_and_has_columns(cfg, tmp_path):
+    from eduanalytics.errors import IngestError
+
+    path = tmp_path / "register.xlsx"
+    _write_register(path, [[1, "张三", _id("331004", "19850306", "123"), "路南", "初高中学历提升", "初中",
+                            "高中", "春季", "2023-03-06", "在读", None, "是", None, "线下"]])
+    wb = openpyxl.load_workbook(path)
+    wb["学历提升"].title = "学员名单"
+    wb.create_sheet("说明", 0)
+    wb.save(path)
+    by_index = _with_register(cfg, sheets=[{"sheet": 1, "template": "register"},
+                                           {"sheet": {"has_columns": ["培训项目"]}, "template": "training",
+                                            "optional": True}])
+    res = ingest_register(path, by_index, salt="s")
+    assert res.rows_clean == 1 and res.rejected.empty
+    by_columns = _with_register(cfg, sheets=[{"sheet": {"has_columns": ["身份证号", "学籍状态"]}}])
+    assert ingest_register(path, by_columns, salt="s").rows_clean == 1
+    with pytest.raises(IngestError, match="学员名单"):
+        ingest_register(path, _with_register(cfg, sheets=[{"sheet": "学历提升"}]), salt="s")

@@ -19,3 +19,14 @@ def test_dates_register_formats():
     assert (r["value"].iloc[:7] == pd.Timestamp("2023-03-06")).all()
     assert "not a real calendar date" in r.loc[7, "error"] and "not a date" in r.loc[8, "error"]
     assert r["changed"].tolist()[:2] == [False, True]
+
+
+def test_impossible_and_repeated_dates():
+    # month 13 and 30 February are not dates; repeated cells give the same answer
+    s = pd.Series(["2023-13-01", "2023-02-30", "2023-02-28", "2023-02-28", None, "20230301"],
+                  dtype="string")
+    r = normalise_dates(s)
+    assert r["value"].isna().tolist() == [True, True, False, False, True, False]
+    assert r["error"].notna().tolist() == [True, True, False, False, False, False]
+    assert r.loc[5, "value"] == pd.Timestamp("2023-03-01") and bool(r.loc[5, "changed"])
+    assert r.index.equals(s.index)

@@ -29,3 +29,49 @@ def test_id_numbers_gb11643():
     assert "15-digit" in r.loc[4, "error"] and "expected 17 digits" in r.loc[5, "error"]
     assert "blank" in r.loc[6, "error"]
 
+
+
+def test_vectorised_check_digit_agrees_with_stdnum():
+    # python-stdnum is the oracle: 3000 seeded random bodies, every check character equal
+    import numpy as np
+    from stdnum.cn import ric
+
+    from eduanalytics.normalise.idnumber import check_characters, id_matrix
+
+    rng = np.random.default_rng(11643)
+    bodies = ["".join(map(str, rng.integers(0, 10, 17))) for _ in range(3000)]
+    m = id_matrix(pd.Series([b + "0" for b in bodies], dtype="string"))
+    got = check_characters(m).view("S1").astype(str)
+    assert list(got) == [ric.calc_check_digit(b + "0") for b in bodies]
+
+
+def test_letter_inside_and_excel_numbers_are_one_bad_row_each():
+    ok = "11010519491231002X"
+    s = pd.Series([ok, "1101051949123C002X", 3.31004199001011e17, 331004199001011234,
+                   "3.31004199001011E+17"], dtype=object)
+    r = parse_id_numbers(s, "2023-12-31")
+    assert r["value"].notna().tolist() == [True, False, False, False, False]
+    assert "characters other than digits" in r.loc[1, "error"]
+    for i in (2, 3, 4):
+        assert "stored as a number" in r.loc[i, "error"]
+    assert "331004199001011234" not in " ".join(r["error"].dropna())
+
+
+def test_age_at_a_date_per_row():
+    # born 1949-12-31: on 2023-12-30 still 73, on 2023-12-31 74
+    ok = "11010519491231002X"
+    ref = pd.Series(pd.to_datetime(["2023-12-30", "2023-12-31"]))
+    r = parse_id_numbers(pd.Series([ok, ok]), ref)
+    assert r["age"].tolist() == [73, 74]
+
+
+def test_impossible_birth_dates():
+    import numpy as np
+
+    from eduanalytics.normalise.idnumber import ymd_to_dates
+
+    # 2023 is not a leap year, 2024 and 2000 are, 1900 is not (divisible by 100, not 400)
+    d = ymd_to_dates(np.array([2023, 2024, 2000, 1900, 2023, 2023]), np.array([2, 2, 2, 2, 13, 4]),
+                     np.array([29, 29, 29, 29, 1, 31]))
+    assert pd.isna(d).tolist() == [True, False, False, True, True, True]
+    assert str(d[1]) == "2024-02-29"

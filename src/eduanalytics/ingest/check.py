@@ -114,7 +114,7 @@ def check_input(kind: str, spec: InputSpec, config: RegionConfig) -> dict[str, A
     row["fields_matched"], row["fields_missing"] = _fields(kind, spec)
     try:
         res = _run_step(kind, spec, config)
-    except (EduError, ValueError) as exc:
+    except EduError as exc:
         return {**row, "status": "error", "problem": str(exc), "fix": _fix(kind, exc)}
     used = res.sheets[res.sheets["used"].astype(bool)] if len(res.sheets) else res.sheets
     found = [s for s in res.sheets["sheet"].tolist() if s] if len(res.sheets) else []
@@ -135,7 +135,10 @@ def check_input(kind: str, spec: InputSpec, config: RegionConfig) -> dict[str, A
                      f"{mism['message'].iloc[0]})")
         fixes.append("totals that disagree are reported, not fixed: check the transcription")
     if res.rows_clean == 0:
-        row.update(status="error", problem="no usable row; " + "; ".join(notes),
+        # an empty optional input leaves its section with a note; an empty task table
+        # leaves nothing to report on
+        row.update(status="error" if kind == "task_table" else "warning",
+                   problem="no usable row; " + "; ".join(notes),
                    fix="see the rejected rows' reasons")
     elif notes:
         row.update(status="warning", problem="; ".join(notes), fix="; ".join(fixes))
@@ -190,9 +193,9 @@ def unused_files(config: RegionConfig, used: list[str]) -> list[dict[str, Any]]:
 
 
 def check_failed(table: pd.DataFrame) -> bool:
-    """True when the report would fail: the task table unusable or the config wrong."""
-    fatal = table["input"].isin(["task_table", "config"]) & table["status"].eq("error")
-    return bool(fatal.any())
+    """True when the report would fail: the config wrong or an input that cannot be read
+    (the cleaning step stops on any input it cannot use, optional or not)."""
+    return bool(table["status"].eq("error").any())
 
 
 def check_config_file(path: str | Path, year: int | None = None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def compare_task_tables(a: StepResult, b: StepResult) -> pd.DataFrame:
 
 
 def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Path | None = None,
-              **options) -> CleanResult:
+              engine: str | None = None, scheduler: str | None = None) -> CleanResult:
     """Clean every raw file the region config names and write the processed tables.
 
     Parameters
@@ -118,8 +119,12 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
         As-of date of the run (recorded in the log); default the config's ``default_as_of``.
     out_dir : path-like, optional
         Output folder; default ``data/processed/<region>/<year>``.
-    **options
-        Passed on to the cleaning steps.
+    engine : {"pandas", "dask"}, optional
+        Engine of the register step (``"dask"``: a partitioned Parquet register); default
+        ``$EDUANALYTICS_ENGINE`` or ``"pandas"`` (``eduanalytics report --engine`` sets it
+        for the notebooks it runs).
+    scheduler : str, optional
+        Dask scheduler address; default ``$EDUANALYTICS_SCHEDULER`` or a local cluster.
 
     Returns
     -------
@@ -132,11 +137,11 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
     """
     out = Path(out_dir) if out_dir else config.processed_dir
     with atomic_dir(out) as tmp:
-        return _clean(config, as_of, out, write_to=tmp, **options)
+        return _clean(config, as_of, out, write_to=tmp, engine=engine, scheduler=scheduler)
 
 
 def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Path,
-           **options) -> CleanResult:
+           engine: str | None = None, scheduler: str | None = None) -> CleanResult:
     """The cleaning steps of :func:`run_clean`, writing into ``write_to`` (a temporary folder)."""
     as_of = str(as_of or config.get("default_as_of", f"{config.year}-12-31"))
     synth_keys = {k for k, spec in config.inputs().items() if spec.synthetic}
@@ -145,6 +150,7 @@ def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Pat
 
     task_spec = config.input("task_table", required=True)
     task = ingest_task_table(task_spec.path, config, spec=task_spec)
+    task.synthetic = task.synthetic or task_spec.synthetic
     steps.append(task)
     copy_spec = config.input("task_table_copy")
     if copy_spec is not None and copy_spec.path.exists():
@@ -155,7 +161,10 @@ def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Pat
         steps.append(task_docx)
         extra_findings.append(compare_task_tables(task, task_docx))
 
-    reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys)
+    engine = engine or os.environ.get("EDUANALYTICS_ENGINE") or "pandas"
+    scheduler = scheduler or os.environ.get("EDUANALYTICS_SCHEDULER") or None
+    reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys,
+                          as_of=as_of, engine=engine, scheduler=scheduler)
     steps.append(reg)
     pops = []
     for key, source, year in (("census_streets", "census", config.get("census_year", 2020)),
@@ -238,6 +247,8 @@ def _provenance(config: RegionConfig, as_of: str, steps: list[StepResult],
     table_synth = {
         "enrolments": any(s.synthetic for s in steps if s.step.startswith("enrolments")),
         "population": any(s.synthetic for s in steps if s.step.startswith("population")),
+        "targets": any(s.synthetic for s in steps if s.step.startswith("task_table")),
+        "bases": any(s.synthetic for s in steps if s.step.startswith("task_table")),
     }
     return {
         "region": config.region, "name": config.name, "year": config.year, "as_of": as_of,

@@ -1,124 +1,241 @@
-"""Ingest learner registers (学历提升 and 职业培训 sheets) into ``enrolments``.
+"""Ingest learner registers (学历提升 and 职业培训) into ``enrolments``: xlsx, CSV, Parquet.
 
-Personal data stays here: names are never read past the header mapping; ID numbers give
-birth date, sex and age, then become a salted ``learner_key``; every message and rejected
-row shows IDs masked (``331004********123X``).
+Personal data stays here: names are dropped right after the header mapping; ID numbers
+give birth date, sex and age, then become a salted ``learner_key`` (HMAC over the unique
+IDs); every message and rejected row shows IDs masked (``331004********123X``).
+
+The row-level work is :func:`eduanalytics.ingest.register_rows.normalise_rows`, the same
+function for both engines: ``engine="pandas"`` runs it on the whole register,
+``engine="dask"`` (:mod:`eduanalytics.ingest.dask_engine`) on each partition of a
+partitioned Parquet register. Duplicates are then found over all rows.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalytics.config import RegionConfig
+from eduanalytics.config import InputSpec, RegionConfig
+from eduanalytics.errors import ConfigError, IngestError
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
+    FINDING_COLUMNS,
     REJECT_COLUMNS,
+    SHEET_COLUMNS,
     StepResult,
-    change_counts,
     concat_frames,
     map_headers,
-    rejections,
     require_columns,
 )
-from eduanalytics.ingest.readers import read_xlsx_table
+from eduanalytics.ingest.register_rows import (
+    RegisterRules,
+    duplicate_rejections,
+    find_duplicates,
+    normalise_rows,
+)
+from eduanalytics.ingest.register_values import (  # noqa: F401  (re-exported)
+    BATCH_VALUES,
+    MODE_VALUES,
+    PROGRAMME_VALUES,
+    REASON_VALUES,
+    STATUS_VALUES,
+    VALUE_FIELDS,
+    YESNO_VALUES,
+    map_values,
+    value_maps,
+)
 from eduanalytics.ingest.templates import TEMPLATES, aliases, required
-from eduanalytics.normalise.attainment_labels import normalise_attainment
-from eduanalytics.normalise.dates import normalise_dates
-from eduanalytics.normalise.idnumber import parse_id_numbers
-from eduanalytics.normalise.text import clean_text
-from eduanalytics.normalise.units import normalise_unit_names
-from eduanalytics.privacy import get_salt, learner_key, mask_id
-from eduanalytics.tables.schemas import validate
+from eduanalytics.privacy import get_salt
 
-PROGRAMME_VALUES = {
-    "初高中学历提升": "secondary_upgrade", "初高中": "secondary_upgrade",
-    "成人初高中学历提升": "secondary_upgrade", "secondary_upgrade": "secondary_upgrade",
-    "大专及以上学历提升": "tertiary_upgrade", "大专及以上": "tertiary_upgrade",
-    "高等学历继续教育": "tertiary_upgrade", "tertiary_upgrade": "tertiary_upgrade",
-}
-STATUS_VALUES = {"在读": "enrolled", "在籍": "enrolled", "已结业": "completed", "结业": "completed",
-                 "已毕业": "completed", "毕业": "completed", "退学": "withdrawn",
-                 "已退学": "withdrawn", "退出": "withdrawn"}
-BATCH_VALUES = {"春季": "spring", "春": "spring", "秋季": "autumn", "秋": "autumn"}
-YESNO_VALUES = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
-                "已注册": True, "未注册": False}
-REASON_VALUES = {"缺身份证": "no_id_card", "无身份证": "no_id_card",
-                 "缺户口簿": "no_household_register", "缺户口册": "no_household_register",
-                 "缺户口本": "no_household_register", "无户口簿": "no_household_register",
-                 "缺标准像": "no_photo", "缺照片": "no_photo", "无标准像": "no_photo"}
-MODE_VALUES = {"线上": "online", "线下": "offline", "线上线下": "blended", "线上线下结合": "blended",
-               "混合": "blended"}
-
-_NON_PERSONAL = ["unit", "programme", "level_from", "level_to", "batch", "enrol_date", "status",
-                 "completed_date", "registered", "register_fail_reason", "mode", "course",
-                 "home_unit", "completed"]
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+DEFAULT_SHEETS = [{"sheet": "学历提升", "template": "register"},
+                  {"sheet": "职业培训", "template": "training", "optional": True}]
+_KEEP = object()  # "not given": use the config's sheets
 
 
-def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
-               required: bool = False) -> pd.DataFrame:
-    """Map coded cells (在读, 是, 线上 ...) to ids; unknown cells get a reason.
+def register_spec(config: RegionConfig, path: str | Path | None = None) -> InputSpec:
+    """The register's :class:`InputSpec` (``inputs.register``), with ``path`` if given."""
+    spec = config.input("register")
+    if spec is None:
+        if path is None:
+            raise ConfigError("is not set", file=config.path, key="inputs.register.path")
+        return InputSpec(kind="register", path=Path(path))
+    if path is not None:
+        spec = InputSpec(kind=spec.kind, path=Path(path), synthetic=spec.synthetic,
+                         options=spec.options)
+    return spec
 
-    Parameters
-    ----------
-    s : Series
-        Raw cells.
-    mapping : dict
-        Cleaned text -> id.
-    header : str
-        Column header for messages.
-    expected : str
-        What the column may hold, for messages.
-    required : bool
-        A blank cell is an error when true.
 
-    Returns
-    -------
-    DataFrame
-        ``value``, ``error``, ``changed`` (the raw text differed from a canonical key).
+def sheet_entries(spec: InputSpec, sheet=_KEEP, training_sheet=_KEEP) -> list[dict]:
+    """The sheets to read: ``spec.get("sheets")`` (or the defaults), with the register
+    sheet replaced by ``sheet`` and the training sheet by ``training_sheet`` (None drops it)."""
+    entries = [dict(e) for e in (spec.get("sheets") or DEFAULT_SHEETS)]
+    if spec.get("sheet") is not None and not spec.get("sheets"):
+        entries[0]["sheet"] = spec.get("sheet")
+    out = []
+    for e in entries:
+        template = e.get("template", "register")
+        if template not in ("register", "training"):
+            raise ConfigError(f"unknown template {template!r}", key="inputs.register.sheets",
+                              allowed="register, training")
+        override = sheet if template == "register" else training_sheet
+        if override is None:
+            continue
+        if override is not _KEEP:
+            e["sheet"] = override
+        out.append(e)
+    return out
+
+
+def resolve_sheet(path: Path, which, optional: bool = False) -> str | None:
+    """A sheet name from a name, a 0-based index or ``{has_columns: [...]}``.
+
+    Returns None for a missing optional sheet; a missing required one is an
+    :class:`IngestError` naming the sheets that exist.
     """
-    text = clean_text(s.astype("string"))
-    blank = text.isna() | text.eq("")
-    value = text.map(mapping)  # dict lookups, no Python function per cell
-    value = value.where(value.notna(), text.str.lower().map(mapping))
-    error = pd.Series(pd.NA, index=s.index, dtype="string")
-    unknown = value.isna() & ~blank
-    error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected " + expected)
-    if required:
-        error = error.mask(blank, header + ": blank; expected " + expected)
-    changed = ~blank & ~unknown & text.ne(s.astype("string").str.strip())
-    return pd.DataFrame({"value": value.where(~unknown), "error": error, "changed": changed.fillna(False)})
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    names = list(wb.sheet_names)
+    found: str | None = None
+    if isinstance(which, int) and not isinstance(which, bool):
+        found = names[which] if 0 <= which < len(names) else None
+    elif isinstance(which, dict) and which.get("has_columns"):
+        wanted = {str(c) for c in which["has_columns"]}
+        for name in names:
+            top = wb.get_sheet_by_name(name).to_python(nrows=30)
+            cells = {str(c).strip() for row in top for c in row if c not in (None, "")}
+            if wanted <= cells:
+                found = name
+                break
+    elif str(which) in names:
+        found = str(which)
+    if found is None and not optional:
+        raise IngestError(f"no sheet {which!r}", file=path, expected="a sheet named in "
+                          "inputs.register.sheets", found=names)
+    return found
 
 
-def _read(path: Path, sheet: str, kind: str) -> pd.DataFrame:
-    keywords = [h for c in TEMPLATES[kind] if c.required for h in c.headers[:1]]
-    raw = read_xlsx_table(path, sheet=sheet, header_keywords=keywords)
-    df = map_headers(raw, aliases(kind))
-    require_columns(df, required(kind), f"{path} [sheet {sheet}]")
+def prepare(raw: pd.DataFrame, kind: str, spec: InputSpec, where: str) -> pd.DataFrame:
+    """Map headers (built-in aliases plus ``spec.fields``), check required columns, drop
+    names."""
+    fields = tuple((f, tuple(v)) for f, v in sorted(spec.fields.items()))
+    rename = _header_renames(tuple(str(c) for c in raw.columns), kind, fields)
+    df = raw.rename(columns=rename)
+    need = required(kind)
+    if kind == "register" and spec.get("programme_from"):
+        need.pop("programme", None)
+    require_columns(df, need, where)
     # names are never used: drop them before anything else touches the frame
-    return df.drop(columns=[c for c in ("name",) if c in df.columns])
+    return df.drop(columns=[c for c in ("name", "姓名") if c in df.columns])
 
 
-def ingest_register(path: str | Path, config: RegionConfig, sheet: str = "学历提升",
-                    training_sheet: str | None = "职业培训", synthetic: bool = False,
-                    salt: str | None = None) -> StepResult:
-    """Read a learner register workbook into the ``enrolments`` table.
+@lru_cache(maxsize=64)
+def _header_renames(columns: tuple[str, ...], kind: str,
+                    fields: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """Header text -> internal name (cached: every partition of a register has the same
+    header, and matching cleans each header text)."""
+    names = aliases(kind)
+    for f, extra in fields:
+        names[f] = [*names.get(f, []), *extra]
+    head = pd.DataFrame(columns=list(columns))
+    mapped = map_headers(head, names)
+    return {a: b for a, b in zip(columns, mapped.columns, strict=True) if a != b}
+
+
+def make_rules(config: RegionConfig, spec: InputSpec, kind: str, step: str, salt: str,
+               synthetic: bool, as_of: str | pd.Timestamp | None,
+               columns: list[str]) -> RegisterRules:
+    """The :class:`RegisterRules` of one sheet or file."""
+    reg = config.get("register", {}) or {}
+    ref = pd.Timestamp(reg.get("reference_date", f"{config.year}-12-31"))
+    as_of_ts = pd.Timestamp(as_of or config.get("default_as_of", ref))
+    lo, hi = reg.get("eligible_age") or [16, 64]
+    hdr = {c.name: c.headers[0] for c in TEMPLATES[kind]}
+    school = spec.get("school_field")
+    school_col = None
+    if school and kind == "register":
+        if school not in columns:
+            raise IngestError(f"no column {school!r} (inputs.register.school_field)", file=spec.path,
+                              expected="the school column named in the config")
+        school_col = str(school)
+    keys = (["learner_key", "programme"] if kind == "register"
+            else ["learner_key", "unit_id", "enrol_date", "_course"])
+    return RegisterRules(
+        kind=kind, step=step, headers=hdr, units=config.units(), values=value_maps(spec.values),
+        expected={k: v[1] for k, v in VALUE_FIELDS.items()}, age_band=(int(lo), int(hi)),
+        reference=ref, as_of=as_of_ts, salt=salt, synthetic=bool(synthetic),
+        programme_from=spec.get("programme_from"), school_col=school_col, key_cols=keys)
+
+
+def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.DataFrame,
+           rejected: list[pd.DataFrame], changes: list[pd.DataFrame], dups: pd.DataFrame,
+           order: dict[str, int]) -> StepResult:
+    """Drop duplicates from the clean rows, order and total everything, reconcile."""
+    if len(dups):
+        maybe = clean["_row"].isin(dups["_row"])
+        gone = pd.MultiIndex.from_frame(dups[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
+        here = pd.MultiIndex.from_arrays([clean.loc[maybe, "_file"].astype(str),
+                                          clean.loc[maybe, "_row"].astype("int64")])
+        drop = maybe.copy()
+        drop[maybe] = here.isin(gone)
+        clean = clean.loc[~drop]
+    table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
+    rej = concat_frames(rejected, REJECT_COLUMNS)
+    if len(rej):
+        rej = (rej.assign(_part=rej["file"].map(order)).sort_values(["_part", "row"], kind="stable")
+               .drop(columns="_part").reset_index(drop=True))
+    ch = concat_frames(changes, CHANGE_COLUMNS)
+    if len(ch):
+        ch = (ch.groupby(["step", "column", "change"], as_index=False)["n"].sum()
+              .astype({"n": "int64"})[CHANGE_COLUMNS])
+    res = StepResult(step=rules.step, files=list(files), tables={"enrolments": table},
+                     rows_in=int(rows_in), rows_clean=len(table), rejected=rej, changes=ch,
+                     synthetic=rules.synthetic)
+    res.check_reconciles()
+    return res
+
+
+def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path]) -> StepResult:
+    """The register pipeline on one in-memory frame (the pandas engine)."""
+    out = normalise_rows(df, rules)
+    order = {str(f): i for i, f in enumerate(files)}
+    keys = out.clean[[*rules.key_cols, "_file", "_row"]]
+    dups = find_duplicates(keys, rules.key_cols, order)
+    dup_rej = duplicate_rejections(df, dups, rules)
+    return finish(rules, files, len(df), out.clean, [out.rejected, dup_rej], [out.changes], dups, order)
+
+
+def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEEP,
+                    training_sheet: object = _KEEP,
+                    synthetic: bool = False, salt: str | None = None,
+                    as_of: str | None = None, engine: str = "pandas",
+                    scheduler: str | None = None) -> StepResult:
+    """Read a learner register (xlsx, CSV, Parquet or a folder of Parquet parts).
 
     Parameters
     ----------
     path : path-like
-        The .xlsx export.
+        The export.
     config : RegionConfig
-        Units, eligible age band (``register.eligible_age``) and reference date.
-    sheet : str
-        Sheet of degree-upgrade learners (one row per learner and programme).
-    training_sheet : str or None
-        Sheet of vocational training person-times (skipped when None or absent).
+        Units, ``register.eligible_age`` (checked at the enrolment date),
+        ``register.reference_date`` (the ``age`` column), ``inputs.register`` (sheets,
+        fields, values, programme_from, school_field).
+    sheet, training_sheet : optional
+        Override the config's register / training sheet (name, 0-based index or
+        ``{has_columns: [...]}``); ``training_sheet=None`` skips the training sheet.
     synthetic : bool
         Mark the rows as generated example data.
     salt : str, optional
         Salt for ``learner_key`` (default: :func:`eduanalytics.privacy.get_salt`).
+    as_of : str, optional
+        Enrolments after this date are quarantined (default the config's ``default_as_of``).
+    engine : {"pandas", "dask"}
+        ``"dask"`` runs a Parquet register partition by partition (one per file).
+    scheduler : str, optional
+        Dask only: a scheduler address; default a local cluster.
 
     Returns
     -------
@@ -126,170 +243,94 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: str = "学历
         ``tables["enrolments"]``; rejected rows with masked values and reasons.
     """
     path = Path(path)
+    if engine not in ("pandas", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}", key="engine", allowed="pandas, dask")
+    spec = register_spec(config, path)
     salt = salt or get_salt(config.root)
-    reg = config.get("register", {}) or {}
-    ref = pd.Timestamp(reg.get("reference_date", f"{config.year}-12-31"))
-    lo, hi = (reg.get("eligible_age") or [16, 64])
-    units = config.units()
+    if not path.exists():
+        raise IngestError("file not found", file=path)
+    parts: list[StepResult] = []
+    sheet_rows: list[dict] = []
+    flags: list[dict] = []
+    if path.is_file() and path.suffix.lower() in XLSX_SUFFIXES:
+        if engine == "dask":
+            raise ConfigError("the Dask engine reads CSV/Parquet registers, not xlsx",
+                              key="engine", allowed="pandas for an xlsx register")
+        from eduanalytics.ingest.readers import read_xlsx_table
 
-    parts = [_ingest_sheet(path, sheet, "register", units, ref, (lo, hi), salt, synthetic)]
-    import openpyxl
+        names = workbook_sheets(path)
+        used: dict[str, str] = {}
+        for e in sheet_entries(spec, sheet, training_sheet):
+            kind = e.get("template", "register")
+            name = resolve_sheet(path, e.get("sheet"), optional=bool(e.get("optional")))
+            if name is None:
+                flags.append(finding(path, "sheet_missing", f"optional sheet {e.get('sheet')!r} "
+                                     f"({kind}) not found; the workbook's sheets are {names}: "
+                                     "its rows are not read (set inputs.register.sheets)"))
+                continue
+            keywords = [h for c in TEMPLATES[kind] if c.required for h in c.headers[:1]]
+            raw = read_xlsx_table(path, sheet=name, header_keywords=keywords,
+                                  header_rows=e.get("header_rows"))
+            used[name] = ",".join(str(r) for r in raw.attrs.get("header_rows") or [])
+            if raw.empty:
+                flags.append(finding(path, "no_data_rows", f"sheet {name!r} holds a header and "
+                                     "no data rows"))
+            df = prepare(raw, kind, spec, f"{path} [sheet {name}]")
+            rules = make_rules(config, spec, kind, f"enrolments[{name}]", salt, synthetic, as_of,
+                               list(df.columns))
+            parts.append(run_pandas(df, rules, [path]))
+        sheet_rows = [{"step": "enrolments", "file": str(path), "sheet": n, "used": n in used,
+                       "header_rows": used.get(n, "")} for n in names]
+    else:
+        kind = (sheet_entries(spec, _KEEP, None) or DEFAULT_SHEETS)[0].get("template", "register")
+        step = f"enrolments[{path.name}]"
+        if engine == "dask":
+            from eduanalytics.ingest.dask_engine import run_dask
 
-    wb = openpyxl.load_workbook(path, read_only=True)
-    sheets = wb.sheetnames
-    wb.close()
-    if training_sheet and training_sheet in sheets:
-        parts.append(_ingest_sheet(path, training_sheet, "training", units, ref, (lo, hi), salt,
-                                   synthetic))
+            if not (path.is_dir() or path.suffix.lower() in (".parquet", ".pq")):
+                raise ConfigError(f"the Dask engine reads Parquet registers, not {path.name}",
+                                  key="engine", allowed="pandas for a CSV register, or convert "
+                                  "it to Parquet parts (one file per county)")
+
+            parts.append(run_dask(path, lambda cols: make_rules(
+                config, spec, kind, step, salt, synthetic, as_of, cols),
+                lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler))
+        else:
+            from eduanalytics.ingest.columnar import parquet_parts, read_columnar
+
+            df = prepare(read_columnar(path, spec.get("encoding")), kind, spec, str(path))
+            files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
+                     else [path])
+            rules = make_rules(config, spec, kind, step, salt, synthetic, as_of, list(df.columns))
+            parts.append(run_pandas(df, rules, files))
+    if not parts:
+        raise IngestError("no register sheet found", file=path, expected="a sheet of inputs.register.sheets")
     enrol = pd.concat([p.tables["enrolments"] for p in parts], ignore_index=True)
+    files = list(dict.fromkeys(f for p in parts for f in p.files))
     res = StepResult(
-        step="enrolments", files=[path], tables={"enrolments": enrol},
+        step="enrolments", files=files, tables={"enrolments": enrol},
         rows_in=sum(p.rows_in for p in parts), rows_clean=sum(p.rows_clean for p in parts),
         rejected=concat_frames([p.rejected for p in parts], REJECT_COLUMNS),
         changes=concat_frames([p.changes for p in parts], CHANGE_COLUMNS), synthetic=synthetic,
+        findings=pd.DataFrame(flags, columns=FINDING_COLUMNS),
+        sheets=pd.DataFrame(sheet_rows, columns=SHEET_COLUMNS),
     )
+    if res.rows_in == 0 and not flags:
+        res.findings = pd.DataFrame([finding(path, "no_data_rows", "the register holds no data "
+                                             "rows")], columns=FINDING_COLUMNS)
     res.check_reconciles()
     return res
 
 
-def _ingest_sheet(path: Path, sheet: str, kind: str, units: pd.DataFrame, ref: pd.Timestamp,
-                  age_band: tuple[int, int], salt: str, synthetic: bool) -> StepResult:
-    step = f"enrolments[{sheet}]"
-    df = _read(path, sheet, kind)
-    hdr = {c.name: c.headers[0] for c in TEMPLATES[kind]}
-    n = len(df)
-    ids = parse_id_numbers(df["id_number"], ref)
-    masked = mask_id(ids["value"].fillna(df["id_number"].astype("string")).fillna(""))
-    df = df.assign(id_number=masked)  # from here on only the masked form is in the frame
-    orig_cols = ["id_number", *[c for c in _NON_PERSONAL if c in df.columns]]
+def workbook_sheets(path: Path) -> list[str]:
+    """Names of a workbook's sheets (python-calamine; cheap)."""
+    import python_calamine
 
-    checks: list[tuple[str, pd.DataFrame]] = []
-    checks.append((hdr["id_number"], ids))
-    unit = normalise_unit_names(df["unit"], units)
-    unit_err = unit["error"].mask(df["unit"].isna() | df["unit"].astype("string").str.strip().eq(""),
-                                  hdr["unit"] + ": blank; expected a unit of the config")
-    checks.append((hdr["unit"], unit.assign(error=unit_err)))
-    dates = normalise_dates(df["enrol_date"])
-    d_err = dates["error"].mask(dates["value"].isna() & dates["error"].isna(),
-                                hdr["enrol_date"] + ": blank; expected a date")
-    checks.append((hdr["enrol_date"], dates.assign(error=d_err)))
-
-    out = pd.DataFrame(index=df.index)
-    if kind == "register":
-        prog = map_values(df["programme"], PROGRAMME_VALUES, hdr["programme"],
-                          "初高中学历提升 or 大专及以上学历提升", required=True)
-        status = map_values(df["status"], STATUS_VALUES, hdr["status"], "在读 / 已结业 / 退学",
-                            required=True)
-        checks += [(hdr["programme"], prog), (hdr["status"], status)]
-        lvl_from = _optional(df, "level_from", normalise_attainment)
-        lvl_to = _optional(df, "level_to", normalise_attainment)
-        batch = _optional(df, "batch", lambda s: map_values(s, BATCH_VALUES, hdr["batch"], "春季 / 秋季"))
-        done = _optional(df, "completed_date", normalise_dates)
-        regd = _optional(df, "registered", lambda s: map_values(s, YESNO_VALUES, hdr["registered"], "是 / 否"))
-        why = _optional(df, "register_fail_reason",
-                        lambda s: map_values(s, REASON_VALUES, hdr["register_fail_reason"],
-                                             "缺身份证 / 缺户口簿 / 缺标准像"))
-        checks += [(hdr["level_from"], lvl_from), (hdr["level_to"], lvl_to), (hdr["batch"], batch),
-                   (hdr["completed_date"], done), (hdr["registered"], regd),
-                   (hdr["register_fail_reason"], why)]
-        out["programme"] = prog["value"]
-        out["level_from"] = lvl_from["value"]
-        out["level_to"] = lvl_to["value"]
-        month = dates["value"].dt.month
-        inferred = pd.Series(pd.NA, index=df.index, dtype="string").mask(month.le(6), "spring").mask(month.gt(6), "autumn")
-        out["batch"] = batch["value"].astype("string").fillna(inferred)
-        out["status"] = status["value"]
-        out["completed_date"] = done["value"]
-        out["registered"] = regd["value"].astype("boolean")
-        out["register_fail_reason"] = why["value"]
-        batch_inferred = batch["value"].isna() & inferred.notna()
-    else:
-        comp = _optional(df, "completed", lambda s: map_values(s, YESNO_VALUES, hdr["completed"], "是 / 否"))
-        checks.append((hdr["completed"], comp))
-        out["programme"] = "vocational_training"
-        out["level_from"] = pd.NA
-        out["level_to"] = pd.NA
-        out["batch"] = dates["value"].dt.strftime("%Y-%m")
-        done_flag = comp["value"].astype("boolean").fillna(False)
-        out["status"] = done_flag.map({True: "completed", False: "enrolled"})
-        out["completed_date"] = dates["value"].where(done_flag)
-        out["registered"] = pd.array([pd.NA] * n, dtype="boolean")
-        out["register_fail_reason"] = pd.NA
-        batch_inferred = pd.Series(False, index=df.index)
-    mode = _optional(df, "mode", lambda s: map_values(s, MODE_VALUES, hdr["mode"], "线上 / 线下 / 线上线下"))
-    checks.append((hdr["mode"], mode))
-
-    # quarantine: one record per failing cell, a row is out if any cell fails
-    rejected = []
-    changes = []
-    for header, res in checks:
-        rejected.append(rejections(step, df, res["error"].notna(), header, res["error"],
-                                   value=df[_col_of(header, hdr)].astype("string") if _col_of(header, hdr) in df.columns else None,
-                                   original_cols=orig_cols))
-        if "changed" in res:
-            changes.append(change_counts(step, header, res["changed"], "normalised"))
-    changes.append(change_counts(step, hdr.get("batch", "批次"), batch_inferred,
-                                 "batch blank: inferred from enrolment month"))
-    age = ids["age"]
-    out_of_band = age.notna() & ~age.between(*age_band)
-    rejected.append(rejections(
-        step, df, out_of_band, hdr["id_number"],
-        "age " + age.astype("string").fillna("") + f" at {ref.date()} is outside the eligible band "
-        f"{age_band[0]}-{age_band[1]}", original_cols=orig_cols))
-    rej = concat_frames(rejected, REJECT_COLUMNS)
-    bad = df["_row"].isin(set(rej["row"].tolist()))
-
-    out = out.assign(
-        learner_key=learner_key(ids["value"].where(~bad), salt) if (~bad).any() else pd.NA,
-        unit_id=unit["value"], enrol_date=dates["value"], mode=mode["value"],
-        sex=ids["sex"], birth_date=ids["birth_date"], age=age, synthetic=bool(synthetic),
-        _row=df["_row"], _file=df["_file"],
-    )
-    clean = out.loc[~bad]
-    # duplicates: the same learner twice in the same programme (persons), or the very same
-    # person-time twice (training)
-    key_cols = (["learner_key", "programme"] if kind == "register"
-                else ["learner_key", "unit_id", "enrol_date", "_course"])
-    if kind == "training":
-        clean = clean.assign(_course=clean_text(df.loc[clean.index, "course"].astype("string"))
-                             if "course" in df.columns else "")
-    dup = clean.duplicated(subset=key_cols, keep="first")
-    if dup.any():
-        first_row = clean.groupby(key_cols, dropna=False)["_row"].transform("first")
-        what = "same learner, same programme" if kind == "register" else "same person-time"
-        dup_rej = rejections(step, df.loc[clean.index], dup, hdr["id_number"],
-                             "duplicate of row " + first_row.astype(str) + f" ({what})",
-                             original_cols=orig_cols)
-        rej = concat_frames([rej, dup_rej], REJECT_COLUMNS)
-        clean = clean.loc[~dup]
-    cols = ["learner_key", "unit_id", "programme", "level_from", "level_to", "batch", "enrol_date",
-            "status", "completed_date", "registered", "register_fail_reason", "mode", "sex",
-            "birth_date", "age", "synthetic"]
-    table, failures = validate(clean[cols], "enrolments")
-    if len(failures):
-        fail_rows = clean.loc[failures["index"].unique()]
-        rej = concat_frames([rej, rejections(
-            step, fail_rows, pd.Series(True, index=fail_rows.index), "<row>",
-            "schema check failed: " + failures.groupby("index")["check"].agg("; ".join).reindex(fail_rows.index).astype(str))],
-            REJECT_COLUMNS)
-    result = StepResult(step=step, files=[path], tables={"enrolments": table.reset_index(drop=True)},
-                        rows_in=n, rows_clean=len(table), rejected=rej,
-                        changes=concat_frames(changes, CHANGE_COLUMNS), synthetic=synthetic)
-    result.check_reconciles()
-    return result
+    return list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
-def _optional(df: pd.DataFrame, col: str, fn) -> pd.DataFrame:
-    """Run a normaliser on an optional column; all-missing when the file lacks it."""
-    if col in df.columns:
-        return fn(df[col])
-    return pd.DataFrame({"value": pd.Series(pd.NA, index=df.index, dtype="object"),
-                         "error": pd.Series(pd.NA, index=df.index, dtype="string"),
-                         "changed": False}, index=df.index)
-
-
-def _col_of(header: str, hdr: dict[str, str]) -> str:
-    for k, v in hdr.items():
-        if v == header:
-            return k
-    return header
+def finding(path: Path, kind: str, message: str) -> dict:
+    """One register finding (a flag in the cleaning log: nothing was rejected)."""
+    return {"step": "enrolments", "file": str(path), "row": 0, "column": "", "kind": kind,
+            "published": float("nan"), "computed": float("nan"), "difference": float("nan"),
+            "message": message}

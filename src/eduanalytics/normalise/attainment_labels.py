@@ -67,6 +67,8 @@ def normalise_attainment(s: pd.Series, extra: dict[str, str] | None = None) -> p
     -------
     DataFrame
         ``value`` (level id), ``error`` (unknown label), ``changed`` (label was not an id).
+        A qualifier in brackets is dropped when the rest names a level
+        (``大专（网络教育）`` -> ``junior_college``).
     """
     key = clean_text(s.astype("string")).str.replace(" ", "", regex=False).str.replace("（", "(").str.replace("）", ")")
     labels = ATTAINMENT_LABELS
@@ -74,6 +76,9 @@ def normalise_attainment(s: pd.Series, extra: dict[str, str] | None = None) -> p
         ekeys = clean_text(pd.Series(list(extra), dtype="string")).str.replace(" ", "", regex=False)
         labels = {**labels, **dict(zip(ekeys, extra.values(), strict=True))}
     value = key.map(labels).astype("string")
+    # a qualifier in brackets (大专（网络教育）, 本科(函授)) does not change the level
+    bare = key.str.replace(r"\([^()]*\)", "", regex=True)
+    value = value.fillna(bare.where(bare.ne(key)).map(labels).astype("string"))
     blank = key.isna() | key.eq("")
     unknown = value.isna() & ~blank
     error = pd.Series(pd.NA, index=s.index, dtype="string").mask(

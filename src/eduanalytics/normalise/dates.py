@@ -1,10 +1,16 @@
 """Dates as registers hold them: 2023-03-06 · 2023/3/6 · 2023.3.6 · 2023年3月6日 · 20230306 ·
-Excel serial numbers · datetime cells."""
+Excel serial numbers · datetime cells.
+
+Parsed in bulk: a register column holds few distinct dates, so the cells are factorised and
+only the distinct values are parsed (no Python function per cell), then spread back by
+their codes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from eduanalytics.normalise.text import to_halfwidth
@@ -23,7 +29,7 @@ _PATTERNS = [
 
 
 def normalise_dates(s: pd.Series) -> pd.DataFrame:
-    """Normalise date cells.
+    """Normalise date cells (each distinct value parsed once).
 
     Parameters
     ----------
@@ -38,6 +44,19 @@ def normalise_dates(s: pd.Series) -> pd.DataFrame:
         2023-02-30 and unknown formats name what was expected), ``changed`` (bool: the
         cell was not already an ISO date or a date object).
     """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    parsed = _normalise_distinct(u)
+    blank_row = pd.DataFrame({"value": [pd.NaT], "error": pd.array([pd.NA], dtype="string"),
+                              "changed": [False]}).astype({"value": "datetime64[ns]"})
+    table = pd.concat([parsed, blank_row], ignore_index=True)
+    take = np.where(codes < 0, len(u), codes)
+    out = table.iloc[take]
+    out.index = s.index
+    return out.astype({"changed": bool})
+
+
+def _normalise_distinct(s: pd.Series) -> pd.DataFrame:
     obj = s.astype(object)
     is_dateobj = obj.map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).astype(bool)
     is_num = obj.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).astype(bool)

@@ -1,0 +1,358 @@
+"""The register's row-level work: one pandas function for every engine.
+
+:func:`normalise_rows` takes a block of register rows (header-mapped, names dropped) and
+returns the candidate clean rows, the rejected rows with reasons and the change counts. It
+only looks at one row at a time (vectorised), so it gives the same answer on a whole
+register as on each of its partitions: the pandas engine calls it once, the Dask engine
+once per partition. Duplicates need every row and are found afterwards by
+:func:`find_duplicates` (also one function for both engines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
+from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
+from eduanalytics.normalise.dates import normalise_dates
+from eduanalytics.normalise.idnumber import parse_id_numbers, whole_years
+from eduanalytics.normalise.text import clean_text
+from eduanalytics.normalise.units import normalise_unit_names
+from eduanalytics.privacy import learner_key, mask_id
+from eduanalytics.tables.schemas import validate
+
+#: Columns kept (masked) as a rejected row's original values.
+ORIGINAL_COLS = ["id_number", "unit", "programme", "level_from", "level_to", "batch", "enrol_date",
+                 "status", "completed_date", "registered", "register_fail_reason", "mode", "course",
+                 "home_unit", "completed"]
+ENROLMENT_COLS = ["learner_key", "unit_id", "programme", "level_from", "level_to", "batch",
+                  "enrol_date", "status", "completed_date", "registered", "register_fail_reason",
+                  "mode", "sex", "birth_date", "age", "synthetic"]
+UNKNOWN_KEPT = "not recognised: kept as unknown (optional column)"
+
+
+@dataclass(frozen=True)
+class RegisterRules:
+    """Everything :func:`normalise_rows` needs (picklable, sent to every worker)."""
+
+    kind: str                       # "register" | "training"
+    step: str
+    headers: dict[str, str]         # internal column -> header shown in messages
+    units: pd.DataFrame
+    values: dict[str, dict[str, object]]
+    expected: dict[str, str]
+    age_band: tuple[int, int]
+    reference: pd.Timestamp         # the ``age`` column is at this date
+    as_of: pd.Timestamp             # enrolments after it are quarantined
+    salt: str
+    synthetic: bool = False
+    programme_from: dict | None = None
+    school_col: str | None = None
+    key_cols: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RowsOutcome:
+    """What :func:`normalise_rows` returns."""
+
+    clean: pd.DataFrame
+    rejected: pd.DataFrame
+    changes: pd.DataFrame
+    rows_in: int = 0
+
+
+def _empty(index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame({"value": pd.Series(pd.NA, index=index, dtype=object),
+                         "error": pd.Series(pd.NA, index=index, dtype="string"),
+                         "changed": False, "unknown": False}, index=index)
+
+
+def _json_escape(s: pd.Series) -> pd.Series:
+    return (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
+            .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False)
+            .str.replace("\t", "\\t", regex=False))
+
+
+def original_json(frame: pd.DataFrame) -> pd.Series:
+    """The row's original (already masked) cells as one JSON object per row, built with
+    vectorised string operations (no serialisation per row)."""
+    cols = [c for c in ORIGINAL_COLS if c in frame.columns]
+    if not cols or frame.empty:
+        return pd.Series("", index=frame.index, dtype="string")
+    out = pd.Series("{", index=frame.index, dtype="string")
+    for i, c in enumerate(cols):
+        cell = _json_escape(frame[c].astype("string").fillna(""))
+        out = out + ("" if i == 0 else ", ") + f'"{c}": "' + cell + '"'
+    return out + "}"
+
+
+def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
+                   reason: pd.Series | str, value: pd.Series | None,
+                   original: pd.Series) -> pd.DataFrame:
+    """Rejected-row records (:data:`REJECT_COLUMNS`) for the rows where ``mask`` holds."""
+    m = mask.fillna(False).to_numpy(dtype=bool)
+    if not m.any():
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    sub = frame.loc[m]
+    val = value.loc[m] if value is not None else pd.Series("", index=sub.index)
+    why = reason.loc[m] if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    return pd.DataFrame({
+        "step": step, "file": sub["_file"].astype(str).to_numpy(),
+        "row": sub["_row"].astype(np.int64).to_numpy(), "column": column,
+        "value": val.astype("string").fillna("").to_numpy(),
+        "reason": why.astype("string").fillna("").to_numpy(),
+        "original": original.loc[m].to_numpy()})
+
+
+def _message(mask: pd.Series, build) -> pd.Series:
+    """A message where ``mask`` holds (built for those rows only), <NA> elsewhere."""
+    out = pd.Series(pd.NA, index=mask.index, dtype="string")
+    pos = np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+    if len(pos):
+        out.iloc[pos] = build(pos).astype("string").to_numpy()
+    return out
+
+
+def _changes(step: str, records: list[tuple[str, pd.Series, str]]) -> pd.DataFrame:
+    rows = [{"step": step, "column": col, "change": what, "n": int(mask.fillna(False).sum())}
+            for col, mask, what in records]
+    out = pd.DataFrame([r for r in rows if r["n"] > 0], columns=CHANGE_COLUMNS)
+    return out.astype({"n": "int64"})
+
+
+def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
+    """Normalise and validate a block of register rows (see the module docstring).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Header-mapped rows with ``_file``/``_row`` (names already dropped).
+    rules : RegisterRules
+        Units, value maps, age band, dates, salt.
+
+    Returns
+    -------
+    RowsOutcome
+        ``clean``: enrolment columns plus ``_file``, ``_row`` and the duplicate-key columns;
+        ``rejected``: one record per failing cell (IDs masked); ``changes``: counts.
+    """
+    df = df.reset_index(drop=True)
+    hdr, kind, idx = rules.headers, rules.kind, df.index
+    checks: list[tuple[str, pd.DataFrame, pd.Series | None]] = []
+    optional: list[tuple[str, pd.DataFrame]] = []
+
+    dates = normalise_dates(df["enrol_date"])
+    ids = parse_id_numbers(df["id_number"], rules.reference)
+    masked_id = pd.Series(pd.NA, index=idx, dtype="string")  # filled for rejected rows below
+    checks.append(("id_number", ids, masked_id))
+    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units))
+    blank_unit = df["unit"].isna() | df["unit"].astype("string").str.strip().eq("")
+    checks.append(("unit", unit.assign(error=unit["error"].mask(
+        blank_unit, hdr["unit"] + ": blank; expected a unit of the config")), None))
+    d_err = dates["error"].mask(dates["value"].isna() & dates["error"].isna(),
+                                hdr["enrol_date"] + ": blank; expected a date")
+    checks.append(("enrol_date", dates.assign(error=d_err), None))
+
+    def opt(col: str, fn) -> pd.DataFrame:
+        res = fn(df[col]) if col in df.columns else _empty(idx)
+        optional.append((col, res))
+        return res
+
+    def coded(col: str, required: bool = False):
+        return lambda s: map_values(s, rules.values.get(col, {}), hdr.get(col, col),
+                                    rules.expected.get(col, ""), required=required)
+
+    out = pd.DataFrame(index=idx)
+    if kind == "register":
+        lvl_from = opt("level_from", lambda s: map_attainment(s, rules.values.get("level_from", {})))
+        lvl_to = opt("level_to", lambda s: map_attainment(s, rules.values.get("level_to", {})))
+        if "programme" in df.columns:
+            prog = coded("programme", required=True)(df["programme"])
+        else:  # programme_from: {field: level_to, map: {level id: programme}}
+            src = rules.programme_from or {}
+            base = {"level_to": lvl_to, "level_from": lvl_from}[src.get("field", "level_to")]
+            value = base["value"].astype("string").map(src.get("map") or {})
+            err = pd.Series(pd.NA, index=idx, dtype="string").mask(
+                value.isna(), hdr["programme"] + ": cannot be derived from " +
+                hdr.get(src.get("field", "level_to"), "") + " '" +
+                df.get(src.get("field", "level_to"), pd.Series("", index=idx)).astype("string").fillna("") +
+                "'; expected a level named in programme_from.map")
+            prog = pd.DataFrame({"value": value, "error": err, "changed": False}, index=idx)
+        status = coded("status", required=True)(df["status"])
+        checks += [("programme", prog, None), ("status", status, None)]
+        batch = opt("batch", coded("batch"))
+        done = opt("completed_date", normalise_dates)
+        done = done.assign(unknown=done["error"].notna())
+        optional[-1] = ("completed_date", done)
+        regd = opt("registered", coded("registered"))
+        why = opt("register_fail_reason", coded("register_fail_reason"))
+        out["programme"] = prog["value"].astype("string")
+        out["level_from"] = lvl_from["value"].astype("string")
+        out["level_to"] = lvl_to["value"].astype("string")
+        month = dates["value"].dt.month
+        inferred = pd.Series(pd.NA, index=idx, dtype="string").mask(month.le(6), "spring").mask(month.gt(6), "autumn")
+        out["batch"] = batch["value"].astype("string").fillna(inferred)
+        out["status"] = status["value"].astype("string")
+        out["completed_date"] = done["value"].astype("datetime64[ns]")
+        out["registered"] = regd["value"].astype("boolean")
+        out["register_fail_reason"] = why["value"].astype("string")
+        batch_inferred = batch["value"].isna() & ~batch["unknown"] & inferred.notna()
+    else:
+        comp = opt("completed", coded("completed"))
+        out["programme"] = pd.Series("vocational_training", index=idx, dtype="string")
+        out["level_from"] = pd.Series(pd.NA, index=idx, dtype="string")
+        out["level_to"] = pd.Series(pd.NA, index=idx, dtype="string")
+        out["batch"] = dates["value"].dt.strftime("%Y-%m").astype("string")
+        done_flag = comp["value"].astype("boolean").fillna(False)
+        out["status"] = pd.Series(np.where(done_flag, "completed", "enrolled"), index=idx, dtype="string")
+        out["completed_date"] = dates["value"].where(done_flag.to_numpy(dtype=bool))
+        out["registered"] = pd.array([pd.NA] * len(idx), dtype="boolean")
+        out["register_fail_reason"] = pd.Series(pd.NA, index=idx, dtype="string")
+        batch_inferred = pd.Series(False, index=idx)
+    mode = opt("mode", coded("mode"))
+
+    # ages and dates: age at ENROLMENT against the band; impossible orders quarantined
+    birth, enrol = ids["birth_date"], dates["value"]
+    age_enrol = whole_years(birth, enrol)
+    both = birth.notna() & enrol.notna()
+    lo, hi = rules.age_band
+    before_birth = both & enrol.lt(birth)
+    after_as_of = enrol.gt(rules.as_of).fillna(False)
+    out_of_band = both & ~before_birth & ~age_enrol.between(lo, hi).fillna(True)
+    ymd = "%Y-%m-%d"
+    date_err = _message(before_birth, lambda p: hdr["enrol_date"] + ": " + enrol.iloc[p].dt.strftime(ymd)
+                        + " is before the birth date in the ID number")
+    date_err = date_err.fillna(_message(after_as_of, lambda p: hdr["enrol_date"] + ": " +
+                               enrol.iloc[p].dt.strftime(ymd) + f" is after the as-of date {rules.as_of.date()}"))
+    checks.append(("enrol_date", pd.DataFrame({"error": date_err}), None))
+    age_err = _message(out_of_band, lambda p: "age " + age_enrol.iloc[p].astype("string") + " at enrolment "
+                       + enrol.iloc[p].dt.strftime(ymd) + f" is outside the eligible band {lo}-{hi}")
+    checks.append(("id_number", pd.DataFrame({"error": age_err}), masked_id))
+
+    bad = pd.Series(False, index=idx)
+    for _, res, _ in checks:
+        bad |= res["error"].notna()
+    rejected = []
+    bad_pos = np.flatnonzero(bad.to_numpy())
+    masked_id.iloc[bad_pos] = mask_id(ids["value"].iloc[bad_pos].fillna(
+        df["id_number"].iloc[bad_pos].astype("string")).fillna("")).to_numpy()
+    # only the masked ID is ever shown
+    shown = df.iloc[bad_pos].assign(id_number=masked_id.iloc[bad_pos])
+    orig = original_json(shown).reindex(idx)
+    for col, res, value in checks:
+        val = value if value is not None else (df[col] if col in df.columns else None)
+        rejected.append(reject_records(rules.step, df, res["error"].notna(), hdr.get(col, col),
+                                       res["error"], val, orig))
+    changes = [(hdr.get(c, c), r["changed"], "normalised") for c, r, _ in checks if "changed" in r]
+    changes += [(hdr.get(c, c), r["changed"], "normalised") for c, r in optional]
+    changes += [(hdr.get(c, c), r["unknown"], UNKNOWN_KEPT) for c, r in optional]
+    changes.append((hdr.get("batch", "批次"), batch_inferred, "batch blank: inferred from enrolment month"))
+
+    keep = ~bad.to_numpy()
+    ok_ids = ids["value"].where(keep)
+    out = out.assign(
+        learner_key=learner_key(ok_ids, rules.salt),
+        unit_id=unit["value"].astype("string"), enrol_date=enrol, mode=mode["value"].astype("string"),
+        sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
+    extra = ["_file", "_row"]
+    if rules.school_col:
+        school = by_distinct(df[rules.school_col], lambda u: normalise_unit_names(u, rules.units))
+        out["school_unit_id"] = school["value"].astype("string")
+        changes.append((hdr.get(rules.school_col, rules.school_col), school["error"].notna(),
+                        "school not a unit of the config: school_unit_id left blank"))
+    if kind == "training":
+        course = df["course"] if "course" in df.columns else pd.Series("", index=idx)
+        out["_course"] = clean_text(course.astype("string")).fillna("")
+    cols = ENROLMENT_COLS + (["school_unit_id"] if rules.school_col else [])
+    cand = pd.concat([out.loc[keep], df.loc[keep, extra]], axis=1)
+    table, failures = validate(cand[cols], "enrolments")
+    if len(failures):
+        fail_idx = failures["index"].unique()
+        why_fail = "schema check failed: " + failures.groupby("index")["check"].agg("; ".join).reindex(fail_idx)
+        fmask = pd.Series(idx.isin(fail_idx), index=idx)
+        fpos = np.flatnonzero(fmask.to_numpy())
+        fshown = df.iloc[fpos].assign(id_number=mask_id(ids["value"].iloc[fpos].fillna("")))
+        rejected.append(reject_records(rules.step, df, fmask, "<row>", why_fail.reindex(idx),
+                                       None, original_json(fshown).reindex(idx)))
+    clean = pd.concat([table, cand.loc[table.index, [c for c in cand.columns if c not in cols]]], axis=1)
+    return RowsOutcome(clean=clean.reset_index(drop=True),
+                       rejected=_concat(rejected, REJECT_COLUMNS),
+                       changes=_changes(rules.step, changes), rows_in=len(df))
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
+    """Rows repeating an earlier row's key (file order, then row number).
+
+    Parameters
+    ----------
+    keys : DataFrame
+        ``key_cols`` plus ``_file`` and ``_row``; every row of a key must be present (the
+        Dask engine shuffles on ``learner_key`` first).
+    key_cols : list of str
+        The duplicate key.
+    order : dict
+        File -> position, for "earlier".
+
+    Returns
+    -------
+    DataFrame
+        ``_file``, ``_row`` of each duplicate, ``first_file``, ``first_row`` of its first.
+    """
+    cols = ["_file", "_row", "first_file", "first_row"]
+    if keys.empty:
+        return pd.DataFrame(columns=cols)
+    f = keys["_file"]
+    if isinstance(f.dtype, pd.CategoricalDtype):
+        cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
+        part = cat_part[f.cat.codes.to_numpy()]
+    else:
+        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
+    pos = part * (1 << 40) + keys["_row"].to_numpy(dtype=np.int64)
+    k = keys[key_cols].reset_index(drop=True)
+    if not (np.diff(pos) >= 0).all():
+        o = np.argsort(pos, kind="stable")
+        k, pos = k.iloc[o].reset_index(drop=True), pos[o]
+        f = f.iloc[o]
+    # one hashing pass: each key becomes an integer group number
+    group = k.groupby(key_cols, sort=False, dropna=False).ngroup().to_numpy()
+    g = pd.Series(group)
+    dup = g.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return pd.DataFrame(columns=cols)
+    files = np.asarray(f, dtype=object)
+    rows = pos & ((1 << 40) - 1)
+    first_of = pd.DataFrame({"g": group[~dup], "ff": files[~dup], "fr": rows[~dup]}).set_index("g")
+    later = first_of.reindex(group[dup])
+    both = pd.DataFrame({"_file": files[dup], "_row": rows[dup],
+                         "_file_first": later["ff"].to_numpy(), "_row_first": later["fr"].to_numpy()})
+    return pd.DataFrame({"_file": both["_file"].astype(str).to_numpy(),
+                         "_row": both["_row"].to_numpy(dtype=np.int64),
+                         "first_file": both["_file_first"].astype(str).to_numpy(),
+                         "first_row": both["_row_first"].to_numpy(dtype=np.int64)})
+
+
+def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: RegisterRules) -> pd.DataFrame:
+    """Rejected-row records for duplicates, from their raw (header-mapped) rows."""
+    if dups.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    rows = rows.loc[rows["_row"].isin(dups["_row"])]
+    rows = rows.assign(_file=rows["_file"].astype(str)).merge(dups, on=["_file", "_row"], how="inner")
+    ids = parse_id_numbers(rows["id_number"], rules.reference)
+    masked = mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna(""))
+    shown = rows.assign(id_number=masked)
+    what = "same learner, same programme" if rules.kind == "register" else "same person-time"
+    where = pd.Series("", index=rows.index, dtype="string").mask(
+        rows["first_file"].ne(rows["_file"]), " of " + rows["first_file"].astype("string"))
+    reason = "duplicate of row " + rows["first_row"].astype("string") + where + f" ({what})"
+    return reject_records(rules.step, rows, pd.Series(True, index=rows.index),
+                          rules.headers["id_number"], reason, masked, original_json(shown))
