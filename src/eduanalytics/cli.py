@@ -107,11 +107,13 @@ EXIT_USER, EXIT_BUG, EXIT_INTERRUPTED = 2, 70, 130
 
 
 def iso_date(text: str) -> str:
-    """``--as-of``: a real calendar date written ``YYYY-MM-DD`` (argparse type)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text).strip()):
+    """``--as-of``: a real calendar date, ``YYYY-MM-DD`` (``YYYY/MM/DD`` and ``YYYY.MM.DD``
+    are read the same way); returned as ``YYYY-MM-DD`` (argparse type)."""
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", str(text).strip())
+    if not m:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
-        day = dt.date.fromisoformat(str(text).strip())
+        day = dt.date(*(int(g) for g in m.groups()))
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a real date (month 01-12, a day the month has)") from None

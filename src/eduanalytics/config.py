@@ -378,6 +378,26 @@ class RegionConfig:
         return self.data.get(key, default)
 
 
+#: Numeric top-level keys and the range each may take.
+_NUMBER_RANGES = {"target_mean_years": (0.0, 25.0), "target_year": (2000, 2100),
+                  "default_year": (2000, 2100), "census_year": (1950, 2100),
+                  "survey_year": (2000, 2100)}
+
+
+def _check_numbers(data: dict[str, Any], path: Path) -> None:
+    """Raise :class:`ConfigError` for a numeric key that is not a number in its range."""
+    for key, (lo, hi) in _NUMBER_RANGES.items():
+        v = data.get(key)
+        if v is None:
+            continue
+        try:
+            ok = lo <= float(v) <= hi
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"{v!r} is not a number from {lo} to {hi}", file=path, key=key)
+
+
 #: Names the first release used under ``files:`` -> input kinds.
 _OLD_FILE_KEYS = {"task_table_docx": "task_table_copy", "continuing_education_targets": "ce_targets"}
 
@@ -424,5 +444,6 @@ def load_config(
     yr = int(year if year is not None else data.get("default_year", 0))
     if not yr:
         raise ConfigError(f"{p}: no year given and no default_year set")
+    _check_numbers(data, p)
     return RegionConfig(path=p.resolve(), region=str(data["region"]), name=str(data["name"]),
                         year=yr, root=root_p, data=data)

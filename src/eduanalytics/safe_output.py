@@ -74,8 +74,25 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def defuse_markup(s: pd.Series) -> pd.Series:
+    """Text cells with ``<`` replaced by the full-width ``＜``: markup copied from a raw
+    file (``<script>``) can then never be rendered by whatever opens the output."""
+    if not _is_text(s):
+        return s
+    try:
+        risky = s.str.contains("<", regex=False, na=False).astype(bool)
+    except AttributeError:
+        return s
+    if not risky.any():
+        return s
+    out = s.astype(object).copy()
+    out[risky] = s[risky].astype(str).str.replace("<", "＜", regex=False)
+    return out
+
+
 def write_csv(df: pd.DataFrame, path: str | Path, mask: Iterable[str] = ()) -> Path:
-    """Write a CSV for people: masked free text, neutralised formulas, UTF-8 with BOM.
+    """Write a CSV for people: masked free text, neutralised formulas, defused markup,
+    UTF-8 with BOM.
 
     Parameters
     ----------
@@ -94,6 +111,8 @@ def write_csv(df: pd.DataFrame, path: str | Path, mask: Iterable[str] = ()) -> P
     for col in mask:
         if col in out.columns:
             out[col] = mask_text(out[col])
+    for i in range(out.shape[1]):
+        out.isetitem(i, defuse_markup(out.iloc[:, i]))
     path = Path(path)
     neutralise_formulas(out).to_csv(path, index=False, encoding="utf-8-sig")
     return path

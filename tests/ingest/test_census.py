@@ -36,3 +36,20 @@ def test_census_wide_to_tidy_by_hand():
 def test_census_table_missing_a_level_column():
     with pytest.raises(DataError, match="edu6p_初中"):
         census_wide_to_tidy(_table().drop(columns="edu6p_初中"))
+
+
+def test_county_census_duplicate_row_is_rejected(tmp_path):
+    from eduanalytics.ingest.population import ingest_county_census
+
+    # lines 2-4: 甲县, 乙区 (printed without a code: known by its name), 甲县 again -> line 4
+    # is rejected as a duplicate of line 2; 甲县 counts 400 aged 6+ once, not 800
+    t = _table()
+    t = pd.concat([t, t.iloc[[0]]], ignore_index=True)
+    p = tmp_path / "census.csv"
+    t.to_csv(p, index=False, encoding="utf-8-sig")
+    res = ingest_county_census(p, config=None)
+    assert res.rejected[["row", "reason"]].values.tolist() == [
+        [4, "duplicate of row 2 (same division code / name)"]]
+    edu = res.tables["population"].dropna(subset=["attainment"])
+    assert edu.groupby("unit_id")["count"].sum().to_dict() == {"330001": 400, "乙区": 10}
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (3, 2, 1)

@@ -66,3 +66,48 @@ def test_ce_targets_traditional_text():
     assert t.loc["non_degree_education", "target_value"] == 1_000_000
     assert t.loc["non_degree_education", "unit"] == "person_times"
     assert "社区教育参与率" in t.loc["community_education_participation", "indicator_name"]
+
+
+def test_plan_indicator_name_with_markup_is_quarantined(tmp_path):
+    # line 3 (公办园在园幼儿覆盖面) gets a <script> name: the whole source row is rejected once,
+    # its five year cells are not loaded, the other 8 indicators x 5 years are
+    df = pd.read_csv(PLAN_CSV, dtype=str, keep_default_na=False)
+    df.loc[1, "指标"] = "<script>alert(1)</script>"
+    bad = tmp_path / "plan.csv"
+    df.to_csv(bad, index=False)
+    res = ingest_plan_indicators(bad, region="x")
+    assert res.rejected[["row", "column", "reason"]].values.tolist() == [
+        [3, "指标", "indicator name holds markup/formula-like text"]]
+    assert len(res.tables["plan_indicators"]) == 8 * 5
+    assert not res.tables["plan_indicators"]["indicator_name"].str.contains("<").any()
+    assert res.rows_in == res.rows_clean + res.rows_rejected == 9
+
+
+def test_ce_target_formula_name_and_negative_target(tmp_path):
+    # line 2: name "=1+1" (a formula); line 3: target -5000人 (negative); lines 4-6 load
+    df = pd.read_csv(CE_CSV, dtype=str, keep_default_na=False)
+    df.loc[0, "指标"] = "=1+1"
+    df.loc[1, "目标"] = "-5000人"
+    bad = tmp_path / "ce.csv"
+    df.to_csv(bad, index=False)
+    res = ingest_ce_targets(bad, region="x", year=2014)
+    assert res.rejected.set_index("row")["reason"].to_dict() == {
+        2: "indicator name holds markup/formula-like text",
+        3: "negative target -5000人; expected a number >= 0"}
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (5, 3, 2)
+
+
+def test_schema_failures_become_rejected_rows():
+    from eduanalytics.ingest.plans import schema_rejections, unsafe_text
+
+    frame = pd.DataFrame({"_file": "f.csv", "_row": [2, 3, 4]}, index=[10, 11, 12])
+    failures = pd.DataFrame({"index": [11, 11, 12], "column": ["a", "b", "a"],
+                             "check": ["greater_than_or_equal_to(0)", "isin(['x'])",
+                                       "greater_than_or_equal_to(0)"], "value": ["-1", "y", "-2"]})
+    rej = schema_rejections("s", frame, failures, "<row>", "schema check failed: ")
+    assert rej[["row", "reason"]].values.tolist() == [
+        [3, "schema check failed: greater_than_or_equal_to(0); isin(['x'])"],
+        [4, "schema check failed: greater_than_or_equal_to(0)"]]
+    flags = unsafe_text(pd.Series(["=1+1", "+SUM(A1)", "@x", " -2+3", "a<b>c", "社区教育参与率",
+                                   "3<5", "＝1", None]))
+    assert flags.tolist() == [True, True, True, True, True, False, False, True, False]

@@ -111,3 +111,31 @@ def test_wide_survey_config_errors(tmp_path):
         ingest_population(cfg.input("survey").path, cfg, "survey", 2024, spec=cfg.input("survey"))
     assert "摸排数" in str(exc.value) and "inputs.survey.columns.survey" in str(exc.value)
     assert "摸排人数" in str(exc.value)  # the headers found
+
+
+def test_population_duplicate_and_fractional_rows(cfg, tmp_path):
+    # rows 2-6 (line 1 is the header): row 3 repeats row 2 once the unit name is mapped
+    # (路南 = 路南街道), so it is the duplicate; row 5 holds 12.6 persons; row 6 repeats row 2's
+    # unit, sex and attainment in another age band, so it is not a duplicate
+    df = pd.DataFrame({"街道": ["路南", "路南街道", "金清镇", "金清镇", "路南"],
+                       "年龄段": ["20-24", "20-24", "20-24", "25-29", "25-29"],
+                       "性别": ["男", "男", "女", "女", "男"],
+                       "受教育程度": ["初中", "初中", "小学", "小学", "初中"],
+                       "人数": ["10", "10", "7", "12.6", "4"]})
+    p = tmp_path / "pop.csv"
+    df.to_csv(p, index=False, encoding="utf-8-sig")
+    res = ingest_population(p, cfg, source="census", year=2020)
+    rej = res.rejected.set_index("row")["reason"]
+    assert rej.to_dict() == {3: "duplicate of row 2 (same unit, sex, age band and attainment)",
+                             5: "count 12.6 is not a whole number of persons"}
+    assert res.tables["population"]["count"].tolist() == [10, 7, 4]  # 12.6 never rounded to 13
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (5, 3, 2)
+
+
+def test_population_header_only_is_a_finding(cfg, tmp_path):
+    p = tmp_path / "pop.csv"
+    p.write_text("街道,年龄段,性别,受教育程度,人数\n", encoding="utf-8-sig")
+    res = ingest_population(p, cfg, source="survey", year=2023)
+    assert res.tables["population"].empty and res.rows_in == 0
+    assert res.findings["kind"].tolist() == ["no_data_rows"]
+    assert "no data rows" in res.findings["message"].iloc[0]

@@ -46,7 +46,9 @@ def test_by_distinct_calls_the_normaliser_once_per_distinct_value():
 
 
 def test_attainment_with_config_labels():
-    s = pd.Series(["大专（函授）", "高中（中专）", "高中（业余）", None])
+    s = pd.Series(["大专（函授）", "高中（中专）", "岗位进修", None, "高中（业余）"])
     r = map_attainment(s, {"大专(函授)": "junior_college"})
+    # a qualifier in brackets does not change the level; 岗位进修 names none
     assert r["value"].tolist()[:2] == ["junior_college", "senior_secondary"]
-    assert r["unknown"].tolist() == [False, False, True, False]
+    assert r["value"].tolist()[4] == "senior_secondary"
+    assert r["unknown"].tolist() == [False, False, True, False, False]

@@ -31,8 +31,8 @@ from eduanalytics.tables.attainment import LEVELS
 
 SETTINGS = settings(max_examples=200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
-#: Known-failing properties: no shrinking, so an xfail costs no more than a pass; each
-#: carries the failing cell as an explicit example, so it fails every run until fixed.
+#: Properties that once failed: each carries the failing cell as an explicit example, so a
+#: regression fails every run; no shrinking.
 NO_SHRINK = settings(SETTINGS, phases=[Phase.explicit, Phase.generate])
 #: Round trips draw from regular spaces: fewer examples suffice.
 ROUND_TRIP = settings(SETTINGS, max_examples=100)
@@ -105,7 +105,6 @@ def test_numbers_any_cell(s):
     _value_or_reason(res, s, blank_ok=res["not_applicable"])
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN FAILING: a cell holding only '%' gets neither a value nor a reason")
 @NO_SHRINK
 @given(series())
 @example(pd.Series(["%"], dtype=object))
@@ -115,8 +114,6 @@ def test_percent_any_cell(s):
     assert res["value"].dropna().between(0, 100).all()
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN FAILING: a date cell outside 1677-2262 (e.g. 2263-01-01) raises "
-                   "pandas OutOfBoundsDatetime instead of giving a reason")
 @NO_SHRINK
 @given(series())
 @example(pd.Series([dt.date(2263, 1, 1)], dtype=object))
@@ -124,8 +121,6 @@ def test_dates_any_cell(s):
     _value_or_reason(normalise_dates(s), s)
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN FAILING: a whitespace-only cell (' ') raises pyarrow "
-                   "ArrowInvalid (sex from text.str[16].astype(float)) instead of a reason")
 @NO_SHRINK
 @given(series())
 @example(pd.Series([" "], dtype=object))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from eduanalytics.ingest.core import StepResult
 from eduanalytics.privacy import mask_text
+from eduanalytics.safe_output import escape_markdown
 
 
 def mask_columns(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -97,7 +98,8 @@ def _md_table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
     for rec in df.astype(object).fillna("").itertuples(index=False):
-        lines.append("| " + " | ".join(str(v).replace("|", "\\|").replace("\n", " ") for v in rec) + " |")
+        lines.append("| " + " | ".join(escape_markdown(v).replace("|", "\\|").replace("\n", " ")
+                                       for v in rec) + " |")
     return "\n".join(lines) + "\n"
 
 

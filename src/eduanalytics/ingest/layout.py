@@ -151,7 +151,7 @@ def frame_from_grid(grid: list[list[Any]], *, file: str | Path, sheet: str | Non
         # a cell merged down from the parent row repeats its text: not a parent/child pair
         parent = [p if p != h else "" for p, h in zip(parent, header, strict=True)]
     names = _unique(header, parent, header_join)
-    body = grid[best + 1:]
+    body, filled = _fill_body_merges(grid, merged or [], best + 1)
     keep = [i for i, row in enumerate(body)
             if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)]
     rows_kept = [body[i] for i in keep]
@@ -160,8 +160,27 @@ def frame_from_grid(grid: list[list[Any]], *, file: str | Path, sheet: str | Non
     hr = [int(r) for r in header_rows] if header_rows else (
         [best, best + 1] if any(parent) else [best + 1])
     df = df.assign(_file=str(file), _row=[best + 2 + i for i in keep])
-    df.attrs.update({"header_rows": hr, "sheet": sheet})
+    df.attrs.update({"header_rows": hr, "sheet": sheet, "merged_filled": filled})
     return df
+
+
+def _fill_body_merges(grid: list[list[Any]], merged: list, start: int) -> tuple[list[list[Any]], int]:
+    """The rows from ``start`` on, each cell of a merged range below the header holding the
+    range's value (a unit typed once over several learners' rows); and how many cells
+    were filled that way."""
+    body = [list(r) for r in grid[start:]]
+    filled = 0
+    for (r0, c0), (r1, c1) in merged:
+        if r0 < start or r0 - start >= len(body):
+            continue
+        top = body[r0 - start]
+        v = top[c0] if c0 < len(top) else None
+        for r in range(r0 - start, min(r1 - start, len(body) - 1) + 1):
+            for c in range(c0, min(c1, len(body[r]) - 1) + 1):
+                if (r, c) != (r0 - start, c0):
+                    body[r][c] = v
+                    filled += 1
+    return body, filled
 
 
 def has_columns(texts: list[list[str]], wanted: list[str]) -> bool:

@@ -48,6 +48,64 @@ INDICATOR_IDS: list[tuple[str, str]] = [
 ]
 
 
+#: A text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) or
+#: that holds markup tags (``<script>``).
+UNSAFE_TEXT = r"^\s*[=+\-@]|<\s*/?\s*[A-Za-z!][^<>]*>"
+UNSAFE_NAME = "indicator name holds markup/formula-like text"
+
+
+def unsafe_text(s: pd.Series) -> pd.Series:
+    """Which text cells start like a formula or hold markup tags.
+
+    Both the raw text and its cleaned form (full-width ``＝`` becomes ``=``) are looked at.
+
+    Parameters
+    ----------
+    s : Series
+        Text cells (missing allowed).
+
+    Returns
+    -------
+    Series of bool
+    """
+    text = s.astype("string")
+    hit = text.str.contains(UNSAFE_TEXT, regex=True).fillna(False)
+    hit |= clean_text(text).str.contains(UNSAFE_TEXT, regex=True).fillna(False)
+    return hit.astype(bool)
+
+
+def schema_rejections(step: str, frame: pd.DataFrame, failures: pd.DataFrame, column: str,
+                      prefix: pd.Series | str = "", value: pd.Series | None = None) -> pd.DataFrame:
+    """Rejected-row records for the rows :func:`~eduanalytics.tables.schemas.validate` failed.
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    frame : DataFrame
+        The rows validated (``_file``, ``_row``), indexed as the validated table.
+    failures : DataFrame
+        ``validate``'s failures (``index``, ``column``, ``check``).
+    column : str
+        Column named in the records.
+    prefix : Series or str
+        Put before the failed checks in each reason.
+    value : Series, optional
+        The offending value per row.
+
+    Returns
+    -------
+    DataFrame
+        ``REJECT_COLUMNS``, one record per failed row, its reason naming every failed check.
+    """
+    if failures.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    checks = failures.groupby("index")["check"].agg(lambda c: "; ".join(dict.fromkeys(c)))
+    mask = pd.Series(frame.index.isin(checks.index), index=frame.index)
+    reason = prefix + checks.reindex(frame.index).fillna("")
+    return rejections(step, frame, mask, column, reason, value=value)
+
+
 def _read(path: Path, kind: str, spec: InputSpec | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw table and its header-mapped copy, with a region's layout and field names."""
     fields = spec.fields if spec is not None else {}
@@ -109,7 +167,10 @@ def ingest_plan_indicators(path: str | Path, region: str, spec: InputSpec | None
     long["error"] = long["error"].mask(blank, "blank cell; expected a value")
     rej = rejections(step, long, long["error"].notna(), "year", "year " + long["year"].astype(str)
                      + ": " + long["error"].fillna(""), value=long["raw_value"])
-    ok = long["error"].isna()
+    unsafe = unsafe_text(names)
+    rej = concat_frames([rej, rejections(step, df, unsafe, "指标", UNSAFE_NAME,
+                                         value=df["indicator_name"])], REJECT_COLUMNS)
+    ok = long["error"].isna() & ~unsafe.loc[long["_idx"]].to_numpy()
     table = pd.DataFrame({
         "region": region, "indicator": ids[long["_idx"]].to_numpy(),
         "indicator_name": clean_text(names[long["_idx"]]).to_numpy(),
@@ -118,12 +179,9 @@ def ingest_plan_indicators(path: str | Path, region: str, spec: InputSpec | None
         "unit": unit[long["_idx"]].to_numpy(), "raw_value": long["raw_value"].fillna("").to_numpy(),
     }, index=long.index).loc[ok]
     table, failures = validate(table, "plan_indicators")
-    if len(failures):
-        fl = long.loc[failures["index"].unique()]
-        rej = concat_frames([rej, rejections(step, fl, pd.Series(True, index=fl.index), "year",
-                                             "value " + fl["raw_value"].astype(str) +
-                                             " is above 100 for a percentage; expected 0-100",
-                                             value=fl["raw_value"])], REJECT_COLUMNS)
+    prefix = "year " + long["year"].astype(str) + ": value " + long["raw_value"].astype(str) + ": "
+    rej = concat_frames([rej, schema_rejections(step, long, failures, "year", prefix,
+                                                value=long["raw_value"])], REJECT_COLUMNS)
     # a source row is clean if all its cells are; rows_in counts source rows
     bad_rows = set(rej["row"].tolist())
     changes = concat_frames([change_counts(step, "year cells", changed, "value normalised"),
@@ -159,13 +217,20 @@ def ingest_ce_targets(path: str | Path, region: str, year: int,
     value = pct["value"].where(is_pct, num["value"])
     error = pct["error"].where(is_pct, num["error"])
     error = error.mask(value.isna() & error.isna(), "blank target; expected a number or a percentage")
-    rej = rejections(step, df, error.notna(), "目标", error)
-    ok = error.isna()
+    error = error.mask(error.isna() & value.lt(0).fillna(False),
+                       "negative target " + text.fillna("").str.strip() + "; expected a number >= 0")
+    unsafe = unsafe_text(df["indicator_name"])
+    rej = concat_frames([rejections(step, df, error.notna(), "目标", error),
+                         rejections(step, df, unsafe, "指标", UNSAFE_NAME, value=df["indicator_name"])],
+                        REJECT_COLUMNS)
+    ok = error.isna() & ~unsafe
     names = clean_text(df["indicator_name"].astype("string"))
     table = pd.DataFrame({"region": region, "year": int(year), "indicator": indicator_ids(names),
                           "indicator_name": names, "target_value": value.astype(float),
                           "unit": unit, "raw_value": text.fillna("")}).loc[ok]
     table, failures = validate(table, "ce_targets")
+    rej = concat_frames([rej, schema_rejections(step, df, failures, "<row>", "schema check failed: ",
+                                                value=text)], REJECT_COLUMNS)
     changes = concat_frames([
         change_counts(step, "指标", names.ne(df["indicator_name"].astype("string").str.strip()),
                       "traditional to simplified / pinyin removed"),

@@ -71,11 +71,92 @@ def parse_age_bands(s: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"age_min": age_min, "age_max": age_max, "error": error})
 
 
+def fractional(values: pd.Series) -> pd.Series:
+    """Which numbers are not whole (``12.6``); missing values are not.
+
+    Parameters
+    ----------
+    values : Series
+        Numbers (missing allowed).
+
+    Returns
+    -------
+    Series of bool
+    """
+    v = pd.to_numeric(values, errors="coerce").astype("Float64")
+    return v.ne(v.round()).fillna(False).astype(bool)
+
+
+def duplicate_rows(step: str, frame: pd.DataFrame, keys: pd.DataFrame, candidates: pd.Series,
+                   column: str, what: str) -> pd.DataFrame:
+    """Rejected-row records for rows repeating an earlier row's key.
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    frame : DataFrame
+        The source rows (``_file``, ``_row``), in file order.
+    keys : DataFrame
+        The duplicate key, one row per row of ``frame`` (same index); missing values are
+        compared as equal.
+    candidates : Series of bool
+        Rows that take part (rows already rejected for another reason do not).
+    column : str
+        Column named in the records.
+    what : str
+        What makes two rows the same, for the reason.
+
+    Returns
+    -------
+    DataFrame
+        ``REJECT_COLUMNS``: every later row of a key, "duplicate of row N (what)", N being
+        the key's first row.
+    """
+    k = keys.loc[candidates.fillna(False).astype(bool)]
+    if k.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    group = k.groupby(list(k.columns), dropna=False, sort=False).ngroup()
+    first = frame.loc[k.index, "_row"].groupby(group).transform("first")
+    dup = group.duplicated(keep="first").reindex(frame.index, fill_value=False)
+    reason = ("duplicate of row " + first.astype(int).astype(str) + f" ({what})").reindex(frame.index)
+    return rejections(step, frame, dup, column, reason)
+
+
+def no_data_findings(step: str, path: str | Path, df: pd.DataFrame) -> pd.DataFrame:
+    """A ``no_data_rows`` finding when a file holds a header and no data rows.
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    path : path-like
+        The file read.
+    df : DataFrame
+        Its data rows.
+
+    Returns
+    -------
+    DataFrame
+        ``FINDING_COLUMNS``: one finding, or none when the file has data rows.
+    """
+    if len(df):
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.DataFrame([{"step": step, "file": str(path), "row": 0, "column": "",
+                          "kind": "no_data_rows", "published": float("nan"),
+                          "computed": float("nan"), "difference": float("nan"),
+                          "message": f"{Path(path).name}: a header row and no data rows; "
+                                     "nothing loaded from it"}], columns=FINDING_COLUMNS)
+
+
 def ingest_population(path: str | Path, config: RegionConfig, source: str, year: int,
                       synthetic: bool = False, spec: InputSpec | None = None) -> StepResult:
     """Read a population table (unit x age band x sex x attainment) into ``population`` rows.
 
-    A ``spec`` with ``form: wide`` is read by :func:`ingest_population_wide` instead.
+    A ``spec`` with ``form: wide`` is read by :func:`ingest_population_wide` instead. A
+    count that is not a whole number (``12.6``) is rejected, never rounded; a row repeating
+    an earlier row's unit, sex, age band and attainment is rejected as its duplicate; a file
+    with a header and no data rows gives a ``no_data_rows`` finding.
 
     Parameters
     ----------
@@ -117,9 +198,17 @@ def ingest_population(path: str | Path, config: RegionConfig, source: str, year:
     n_err = n_err.mask(num["value"].isna() & num["error"].isna(), _HDR["count"] + ": blank; expected a count")
     n_err = n_err.mask(num["value"].lt(0).fillna(False),
                        "negative count " + df["count"].astype(str) + "; expected a whole number >= 0")
+    n_err = n_err.mask(n_err.isna() & fractional(num["value"]),
+                       "count " + df["count"].astype("string").str.strip()
+                       + " is not a whole number of persons")
     checks = [("unit", unit["error"]), ("age_band", ages["error"]), ("sex", sex["error"]),
               ("attainment", att_err), ("count", n_err)]
     rejected = [rejections(step, df, err.notna(), _HDR[col], err) for col, err in checks]
+    bad = df["_row"].isin(set(concat_frames(rejected, REJECT_COLUMNS)["row"].tolist()))
+    keys = pd.DataFrame({"unit": unit["value"], "age_min": ages["age_min"], "age_max": ages["age_max"],
+                         "sex": sex["value"], "attainment": att["value"]})
+    rejected.append(duplicate_rows(step, df, keys, ~bad, "<row>",
+                                   "same unit, sex, age band and attainment"))
     rej = concat_frames(rejected, REJECT_COLUMNS)
     bad = df["_row"].isin(set(rej["row"].tolist()))
     pop = pd.DataFrame({
@@ -141,7 +230,8 @@ def ingest_population(path: str | Path, config: RegionConfig, source: str, year:
         change_counts(step, _HDR["count"], num["changed"], "number normalised"),
     ], CHANGE_COLUMNS)
     res = StepResult(step=step, files=[path], tables={"population": pop}, rows_in=len(df),
-                     rows_clean=len(pop), rejected=rej, changes=changes, synthetic=synthetic,
+                     rows_clean=len(pop), rejected=rej, changes=changes,
+                     findings=no_data_findings(step, path, df), synthetic=synthetic,
                      sheets=sheet_records(step, raw, path))
     res.check_reconciles()
     return res
@@ -220,9 +310,16 @@ def ingest_population_wide(path: str | Path, config: RegionConfig, spec: InputSp
                        cols[src] + ": blank; expected a count")
         err = err.mask(num["value"].lt(0).fillna(False),
                        "negative count " + df[src].astype(str) + "; expected a whole number >= 0")
+        err = err.mask(err.isna() & fractional(num["value"]),
+                       cols[src] + ": count " + df[src].astype("string").str.strip()
+                       + " is not a whole number of persons")
         values[src] = num
         rejected.append(rejections(step, df, ~total & err.notna(), cols[src], err))
         changes.append(change_counts(step, cols[src], num["changed"], "number normalised"))
+    ok = ~total & ~df["_row"].isin(set(concat_frames(rejected, REJECT_COLUMNS)["row"].tolist()))
+    keys = pd.DataFrame({"unit": unit["value"],
+                         "sex": sex["value"] if sex is not None else "total"}, index=df.index)
+    rejected.append(duplicate_rows(step, df, keys, ok, cols["unit"], "same unit and sex"))
     rej = concat_frames(rejected, REJECT_COLUMNS)
     ok = ~total & ~df["_row"].isin(set(rej["row"].tolist()))
     group = cfg["levels"]
@@ -245,7 +342,8 @@ def ingest_population_wide(path: str | Path, config: RegionConfig, spec: InputSp
     pop, failures = validate(pop, "population")
     if len(failures):  # screened above: a failure here is a bug
         raise AssertionError(f"{path}: schema failures after screening: {failures}")
-    findings = compare_totals(step, path, df, total, ok, values, sources, header)
+    findings = concat_frames([compare_totals(step, path, df, total, ok, values, sources, header),
+                              no_data_findings(step, path, df)], FINDING_COLUMNS)
     res = StepResult(step=step, files=[path],
                      tables={"population": pop.assign(synthetic=bool(synthetic))},
                      rows_in=len(df), rows_clean=int(ok.sum()), rows_total=int(total.sum()),
@@ -276,6 +374,12 @@ def ingest_county_census(path: str | Path, config: RegionConfig,
         num = normalise_numbers(data[col])
         conv[col] = num["value"]
         bad_cells.append(rejections(step, raw, num["error"].notna(), col, num["error"]))
+    bad = raw["_row"].isin(set(concat_frames(bad_cells, REJECT_COLUMNS)["row"].tolist()))
+    code = pd.to_numeric(data["code"], errors="coerce").astype("Int64").astype("string")
+    unit_key = code.fillna(data["county"].astype("string").str.strip()
+                           if "county" in data.columns else pd.NA)
+    bad_cells.append(duplicate_rows(step, raw, unit_key.to_frame("unit"), ~bad, "code",
+                                    "same division code / name"))
     rej = concat_frames(bad_cells, REJECT_COLUMNS)
     bad = raw["_row"].isin(set(rej["row"].tolist()))
     conv = conv.loc[~bad]

@@ -62,7 +62,8 @@ def detect_encoding(path: str | Path) -> str:
     return best.encoding
 
 
-def _open_workbook(path: Path):
+def open_workbook(path: Path):
+    """The workbook (python-calamine); an empty or damaged file is an :class:`InputError`."""
     from python_calamine import CalamineWorkbook
 
     if path.stat().st_size == 0:
@@ -76,7 +77,7 @@ def _open_workbook(path: Path):
 
 def list_sheets(path: str | Path) -> list[str]:
     """Names of a workbook's sheets, in order."""
-    return list(_open_workbook(Path(path)).sheet_names)
+    return list(open_workbook(Path(path)).sheet_names)
 
 
 def _excel_values(df: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +132,7 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
     ``attrs``: ``sheet``, ``sheets`` (all sheet names), ``header_rows``.
     """
     path = Path(path)
-    wb = _open_workbook(path)
+    wb = open_workbook(path)
     names = list(wb.sheet_names)
     cache: dict[int, tuple[list, list]] = {}
 

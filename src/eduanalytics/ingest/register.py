@@ -25,6 +25,7 @@ from eduanalytics.ingest.core import (
     REJECT_COLUMNS,
     SHEET_COLUMNS,
     StepResult,
+    change_counts,
     concat_frames,
     map_headers,
     require_columns,
@@ -95,9 +96,9 @@ def resolve_sheet(path: Path, which, optional: bool = False) -> str | None:
     Returns None for a missing optional sheet; a missing required one is an
     :class:`IngestError` naming the sheets that exist.
     """
-    import python_calamine
+    from eduanalytics.ingest.readers import open_workbook
 
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    wb = open_workbook(Path(path))
     names = list(wb.sheet_names)
     found: str | None = None
     if isinstance(which, int) and not isinstance(which, bool):
@@ -256,9 +257,9 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
         if engine == "dask":
             raise ConfigError("the Dask engine reads CSV/Parquet registers, not xlsx",
                               key="engine", allowed="pandas for an xlsx register")
-        from eduanalytics.ingest.readers import read_xlsx_table
+        from eduanalytics.ingest.readers import list_sheets, read_xlsx_table
 
-        names = workbook_sheets(path)
+        names = list_sheets(path)
         used: dict[str, str] = {}
         for e in sheet_entries(spec, sheet, training_sheet):
             kind = e.get("template", "register")
@@ -279,6 +280,11 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
             rules = make_rules(config, spec, kind, f"enrolments[{name}]", salt, synthetic, as_of,
                                list(df.columns))
             parts.append(run_pandas(df, rules, [path]))
+            if raw.attrs.get("merged_filled"):
+                parts[-1].changes = concat_frames([parts[-1].changes, change_counts(
+                    f"enrolments[{name}]", "<merged cells>",
+                    pd.Series([True] * int(raw.attrs["merged_filled"])),
+                    "cell of a merged range filled with the range's value")], CHANGE_COLUMNS)
         sheet_rows = [{"step": "enrolments", "file": str(path), "sheet": n, "used": n in used,
                        "header_rows": used.get(n, "")} for n in names]
     else:
@@ -320,13 +326,6 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                                              "rows")], columns=FINDING_COLUMNS)
     res.check_reconciles()
     return res
-
-
-def workbook_sheets(path: Path) -> list[str]:
-    """Names of a workbook's sheets (python-calamine; cheap)."""
-    import python_calamine
-
-    return list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
 def finding(path: Path, kind: str, message: str) -> dict:

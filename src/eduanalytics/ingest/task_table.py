@@ -10,6 +10,11 @@ The mapping is the region's ``inputs.task_table`` entry: ``fields`` (other heade
 compared with its 合计 row), ``targets`` (target column -> programme); without
 ``targets``, target columns are recognised by their words (初高中学历提升人数,
 …任务（人）, …人次).
+
+Bad input: a unit's second row is rejected as a duplicate; a blank target cell is rejected
+(``—``, ``无`` or ``0`` mean 0, ``/`` means not applicable); a column that maps to nothing
+but holds numbers, and a population base above the unit's resident population, are
+findings; a table without unit rows is an :class:`~eduanalytics.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -43,8 +48,11 @@ from eduanalytics.tables.columns import BASES, PROGRAMMES
 from eduanalytics.tables.schemas import SCHEMAS, validate
 
 #: Target cells that mean "no target" (0, counted in the log); ``/`` stays "not applicable".
-ZERO_WORDS = frozenset({"", "—", "——", "-", "--", "–", "无", "0"})
+#: A blank target cell is none of these: it is rejected (nobody said 0).
+ZERO_WORDS = frozenset({"—", "——", "-", "--", "–", "无", "0"})
 NOT_APPLICABLE_TARGET = frozenset({"/", "／", "\\"})
+#: Headers of running numbers, not data: never reported as unused columns.
+RUNNING_NUMBER_HEADERS = frozenset({"序号", "编号", "序", "no", "no.", "#"})
 #: Words a target header is recognised by (after its 人数 / 任务（人） / 人次 ending).
 TARGET_STEMS: dict[str, str] = {
     "初高中学历提升": "secondary_upgrade", "初中高中学历提升": "secondary_upgrade",
@@ -119,9 +127,17 @@ def ingest_task_table(path: str | Path, config: RegionConfig, year: int | None =
     Returns
     -------
     StepResult
-        Tables ``targets`` and ``bases``; rejected rows (unknown unit, a number that is
-        not a number, a negative count); findings comparing the totals row with the sum
-        of its parts, column by column, with both numbers; ``sheets``.
+        Tables ``targets`` and ``bases``; rejected rows (unknown unit, a unit's second
+        row, a number that is not a number, a negative count, a blank target cell);
+        findings comparing the totals row with the sum of its parts, column by column,
+        with both numbers, a population base above the unit's resident population
+        (``base_exceeds_resident``) and a column that maps to nothing but holds numbers
+        (``column_unused``); ``sheets``.
+
+    Raises
+    ------
+    InputError
+        When the table holds no unit rows (a header only, or only totals rows).
     """
     path = Path(path)
     year = int(year or config.year)
@@ -161,19 +177,29 @@ def ingest_task_table(path: str | Path, config: RegionConfig, year: int | None =
                          found=[c for c in raw.columns if not str(c).startswith("_")])
 
     total_mask = is_total_label(df["unit"], config.get("total_labels", ["合计"]))
+    if not (~total_mask).any():
+        raise InputError("the task table holds no unit rows", file=path,
+                         expected="one row per responsible unit under the header",
+                         found=f"{len(df)} row(s), all totals" if len(df) else "a header only")
     units = normalise_unit_names(df["unit"], config.units())
     rejected = [rejections(step, df, ~total_mask & units["error"].notna(), header["unit"],
-                           units["error"])]
+                           units["error"]),
+                duplicate_units(step, df, units["value"], ~total_mask & units["error"].isna(),
+                                header["unit"])]
     changes = [change_counts(step, header["unit"], units["changed"] & ~total_mask,
                              "unit name mapped to its canonical name")]
 
     values: dict[str, pd.DataFrame] = {}
     for col in [*base_cols, *target_cols]:
         cells = clean_text(df[col].astype("string")).fillna("")
-        zero = cells.isin(ZERO_WORDS - {"0"}) if col in target_cols else pd.Series(False, index=df.index)
+        is_target = pd.Series(col in target_cols, index=df.index)
+        zero = cells.isin(ZERO_WORDS - {"0"}) & is_target
+        blank = cells.eq("") & is_target & ~total_mask
         na = cells.isin(NOT_APPLICABLE_TARGET)
         num = normalise_numbers(df[col].astype("string").mask(zero, "0").mask(na, "/"))
         values[col] = num
+        rejected.append(rejections(step, df, blank, header[col],
+                                   "target blank; expected a number, 0, — or /"))
         bad = num["error"].notna()
         neg = num["value"].lt(0).fillna(False)
         frac = (num["value"] % 1).ne(0).fillna(False)
@@ -183,7 +209,7 @@ def ingest_task_table(path: str | Path, config: RegionConfig, year: int | None =
         rejected.append(rejections(step, df, bad | neg | frac, header[col], reason))
         changes.append(change_counts(step, header[col], num["changed"], "number normalised"))
         changes.append(change_counts(step, header[col], zero & ~total_mask,
-                                     "blank / — / 无 target read as 0"))
+                                     "— / 无 target read as 0"))
         changes.append(change_counts(step, header[col], num["not_applicable"] & ~total_mask,
                                      "'/' kept as not applicable (no row)"))
     rej = concat_frames(rejected, REJECT_COLUMNS)
@@ -219,8 +245,14 @@ def ingest_task_table(path: str | Path, config: RegionConfig, year: int | None =
     if len(tfail):  # already screened above; a failure here is a bug
         raise AssertionError(f"{path}: schema failures after screening: {tfail}")
 
-    findings = compare_totals(step, path, df, total_mask, ok, values,
-                              [*base_cols, *target_cols], header)
+    findings = concat_frames([
+        compare_totals(step, path, df, total_mask, ok, values, [*base_cols, *target_cols],
+                       header),
+        bases_over_resident(step, path, df, ok, values, base_cols, header),
+        unused_columns(step, path, df.loc[~total_mask],
+                       {"unit", *aliases("task_table", opts["fields"]), *base_cols,
+                        *target_cols}, key=opts["key"]),
+    ], FINDING_COLUMNS)
     res = StepResult(
         step=step, files=[path], tables={"targets": targets, "bases": base_tab},
         rows_in=len(df), rows_clean=int(ok.sum()), rows_total=int(total_mask.sum()),
@@ -261,4 +293,128 @@ def compare_totals(step: str, path: Path, df: pd.DataFrame, total_mask: pd.Serie
                             f"{name}: published total {published:,.0f} but the units sum "
                             f"to {computed:,.0f} (difference {diff:+,.0f})"),
             })
+    return pd.DataFrame(records, columns=FINDING_COLUMNS)
+
+
+def duplicate_units(step: str, df: pd.DataFrame, unit_ids: pd.Series, candidates: pd.Series,
+                    column: str) -> pd.DataFrame:
+    """Reject every row of a unit after its first (the first row is kept).
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    df : DataFrame
+        The table, with ``unit`` (as printed), ``_file`` and ``_row``.
+    unit_ids : Series
+        Canonical unit id per row.
+    candidates : Series of bool
+        Rows to compare (unit rows whose unit is known; totals rows left out).
+    column : str
+        The unit column's header as printed.
+
+    Returns
+    -------
+    DataFrame
+        ``REJECT_COLUMNS``; reason ``duplicate of row N (same unit)``, N the first row's
+        number as a person sees it.
+    """
+    ids = unit_ids.where(candidates)
+    dup = ids.notna() & ids.duplicated(keep="first")
+    first_row = df["_row"].where(candidates).groupby(ids).transform("first")
+    reason = "duplicate of row " + first_row.astype("Int64").astype(str) + " (same unit)"
+    return rejections(step, df, dup, column, reason, value=df["unit"].astype(str))
+
+
+def bases_over_resident(step: str, path: Path, df: pd.DataFrame, ok: pd.Series,
+                        values: dict[str, pd.DataFrame], base_cols: list[str],
+                        header: dict[str, str]) -> pd.DataFrame:
+    """Findings for each clean unit row whose population base exceeds its resident population.
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    path : Path
+        The file read.
+    df : DataFrame
+        The table, with ``unit`` and ``_row``.
+    ok : Series of bool
+        Clean unit rows.
+    values : dict of str to DataFrame
+        Normalised numbers per column (``value``).
+    base_cols : list of str
+        Population base columns present; ``resident`` among them is the yardstick.
+    header : dict
+        Internal column -> header as printed.
+
+    Returns
+    -------
+    DataFrame
+        ``FINDING_COLUMNS``, kind ``base_exceeds_resident``: ``published`` the base,
+        ``computed`` the resident population, ``difference`` base minus resident.
+    """
+    if "resident" not in base_cols:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    resident = values["resident"]["value"]
+    frames = []
+    for col in [c for c in base_cols if c != "resident"]:
+        base = values[col]["value"]
+        over = (ok & base.gt(resident)).fillna(False).astype(bool)
+        if not over.any():
+            continue
+        b, r = base[over].astype(float), resident[over].astype(float)
+        name, res_name = header.get(col, col), header.get("resident", "resident")
+        frames.append(pd.DataFrame({
+            "step": step, "file": str(path), "row": df.loc[over, "_row"].astype(int),
+            "column": name, "kind": "base_exceeds_resident", "published": b, "computed": r,
+            "difference": b - r,
+            "message": (df.loc[over, "unit"].astype(str) + ": " + name + " "
+                        + b.map("{:,.0f}".format) + " exceeds its " + res_name + " "
+                        + r.map("{:,.0f}".format)),
+        }))
+    return concat_frames(frames, FINDING_COLUMNS)
+
+
+def unused_columns(step: str, path: Path, units: pd.DataFrame, used: set[str],
+                   key: str = "inputs.task_table") -> pd.DataFrame:
+    """Findings for columns that map to nothing yet hold numbers (targets lost otherwise).
+
+    Parameters
+    ----------
+    step : str
+        Step name.
+    path : Path
+        The file read.
+    units : DataFrame
+        The unit rows (totals left out), columns after mapping: unmapped ones keep their
+        printed header.
+    used : set of str
+        Internal columns read (unit, bases, targets, other template fields).
+    key : str
+        The config entry where a user would declare the column (for the message).
+
+    Returns
+    -------
+    DataFrame
+        ``FINDING_COLUMNS``, kind ``column_unused``, one per column; ``published`` is the
+        number of unit rows holding a number there. Running numbers (序号) and text-only
+        columns (备注) are not reported.
+    """
+    records = []
+    for col in units.columns:
+        name = str(col)
+        if (name.startswith("_") or col in used
+                or name.split("/")[-1].strip().lower() in RUNNING_NUMBER_HEADERS):
+            continue
+        n = int(normalise_numbers(units[col].astype("string"))["value"].notna().sum())
+        if n == 0:
+            continue
+        records.append({
+            "step": step, "file": str(path), "row": 0, "column": name, "kind": "column_unused",
+            "published": float(n), "computed": 0.0, "difference": float(n),
+            "message": (f"column '{name}' maps to no field, population or target: its {n} "
+                        f"number(s) were not read; declare it under {key}.targets or "
+                        f"{key}.populations if it holds targets or a population"),
+        })
     return pd.DataFrame(records, columns=FINDING_COLUMNS)

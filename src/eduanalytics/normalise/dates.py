@@ -65,9 +65,13 @@ def _normalise_distinct(s: pd.Series) -> pd.DataFrame:
 
     value = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     matched = pd.Series(False, index=s.index)
-    if is_dateobj.any():
-        value[is_dateobj] = pd.to_datetime(obj[is_dateobj].map(pd.Timestamp)).dt.normalize().astype("datetime64[ns]")
-        matched |= is_dateobj
+    # date cells outside 1900-2100 cannot be a learner's date (and some no timestamp holds)
+    year = obj.where(is_dateobj).map(lambda v: v.year if isinstance(v, (dt.date, pd.Timestamp)) else None)
+    odd_obj = is_dateobj & ~pd.to_numeric(year, errors="coerce").between(1900, 2100)
+    if (is_dateobj & ~odd_obj).any():
+        ok = is_dateobj & ~odd_obj
+        value[ok] = pd.to_datetime(obj[ok].map(pd.Timestamp)).dt.normalize().astype("datetime64[ns]")
+    matched |= is_dateobj
     # numbers: Excel serials (also numeric strings like "44991")
     serial = pd.to_numeric(obj.where(is_num), errors="coerce")
     num_text = text.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False)
@@ -77,6 +81,8 @@ def _normalise_distinct(s: pd.Series) -> pd.DataFrame:
         value[in_range] = EXCEL_EPOCH + pd.to_timedelta(serial[in_range].astype(float).floordiv(1), unit="D")
     matched |= serial.notna()
     error = pd.Series(pd.NA, index=s.index, dtype="string")
+    error = error.mask(odd_obj, "date cell in year " + year.astype("string").fillna("") +
+                       " is outside 1900-2100; expected a real date")
     error = error.mask(serial.notna() & ~in_range,
                        "number " + serial.astype("string").fillna("") + " is not a date; expected an "
                        "Excel date serial between 18264 (1950) and 73415 (2100) or a written date")

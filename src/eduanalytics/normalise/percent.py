@@ -42,6 +42,9 @@ def normalise_percent(s: pd.Series, max_value: float | None = 100.0) -> pd.DataF
     fractions = (not has_pct.any()) and bare.notna().any() and bool(bare.dropna().between(0, 1).all())
     value = (num["value"] * 100).round(10) if fractions else num["value"]
     error = num["error"].astype("string")
+    no_number = has_pct & num["value"].isna() & error.isna()
+    error = error.mask(no_number, "'" + text.fillna("") + "' holds no number; expected a "
+                       "percentage such as 57%")
     neg = value.lt(0).fillna(False)
     error = error.mask(neg, "'" + text.fillna("") + "' is negative; expected a percentage between 0 and "
                        + (str(int(max_value)) if max_value is not None else "any upper bound"))
