@@ -10,7 +10,6 @@ from eduanalytics.labels import (
     COLUMN_LABELS,
     LABELS,
     label,
-    labels_for,
     relabel_columns,
     relabel_values,
     total_label,
@@ -44,4 +43,3 @@ def test_column_labels_differ_from_value_labels():
     assert list(cols.columns) == [COLUMN_LABELS["enrolled"][0], "状态", "项目"]
     assert relabel_values(df["status"]).tolist() == ["在读"]
     assert relabel_values(pd.Series(["bachelor", None]), "en").tolist()[0] == "Bachelor"
-    assert labels_for(["male", "female"]) == ["男", "女"]

@@ -6,8 +6,6 @@ labels. Unit names come from the region config, not from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 
 from eduanalytics.errors import ConfigError
@@ -228,10 +226,6 @@ def total_label(level_word: str, lang: str = "zh") -> str:
         raise ConfigError(f"{level_word!r} is not a level word", key="level_word", allowed="区, 县, 市, 旗")
     return f"全{level_word}{label('total', lang)}" if lang == "zh" else label("total", lang)
 
-
-def labels_for(keys: Iterable[str], lang: str = "zh") -> list[str]:
-    """Labels of several ids, in order."""
-    return [label(k, lang) for k in keys]
 
 
 def relabel_columns(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

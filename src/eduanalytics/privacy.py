@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -160,8 +159,3 @@ def get_salt(root: Path | None = None) -> str:
         path.write_text(secrets.token_hex(16), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
-
-
-def drop_personal(df: pd.DataFrame, columns: Iterable[str] = ("name", "id_number", "姓名", "身份证号")) -> pd.DataFrame:
-    """Return ``df`` without personal columns."""
-    return df.drop(columns=[c for c in columns if c in df.columns])

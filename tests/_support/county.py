@@ -17,7 +17,7 @@ unit          常住人口   其中初中及以下  初高中任务  大专任�
 
 常住人口 12345+8000+6000+4000 = 30345 (matches); 其中初中及以下 5000+3000+2500+1500 =
 12000 but the 合计 prints 13200 (difference +1,200); 初高中 30+20+15+0+10 = 75; 大专
-10+0+0+5 = 15. Three target cells (—, 无, blank) read as 0.
+10+0+0+5 = 15. Two target cells (—, 无) read as 0; 北山乡's blank cell quarantines its row.
 
 Survey (survey.xlsx, wide, 15-59, 初中及以下; title row and 填报单位 row above the header):
 七普 4000+2500+2000+1200 = 9700 (= 合计); 摸排 3600+2600+1900+1000 = 9100, 合计 prints 9000

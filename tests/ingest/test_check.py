@@ -18,8 +18,9 @@ def test_check_reports_each_input(tmp_path):
     assert table.loc["(no input)", "status"] == "note"
     task = table.loc["task_table"]
     # 6 rows: 5 units + 合计; 其中初中及以下's 合计 is off by 1,200
-    assert (task["rows_in"], task["rows_clean"], task["rows_total"]) == (6, 5, 1)
-    assert task["status"] == "warning" and "13,200" in task["problem"]
+    # 北山乡's blank target cell quarantines its row: 6 in = 4 clean + 1 rejected + 1 total
+    assert (task["rows_in"], task["rows_clean"], task["rows_rejected"], task["rows_total"]) == (6, 4, 1, 1)
+    assert task["status"] == "warning" and "disagree" in task["problem"]
     assert task["sheet"] == "table 0" and task["header_rows"] == "1"
     assert "unit" in task["fields_matched"].split(", ")
     survey = table.loc["survey"]
