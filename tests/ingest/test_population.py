@@ -1,17 +1,4 @@
-"""Ingest: the seed-000 task table from CSV and DOCX, bad input quarantined, rows reconcile.
-
-Hand-worked figures (seed 000, 各单位民生实事任务分解):
-- 初高中学历提升: streets 106+141+128+100+88+104+69+73+239+171 = 1219, + 区中职校 30 +
-  恒勃技工学校 70 = 1319 = the printed 合计.
-- 大专及以上: streets 26+35+32+25+21+25+17+18+59+42 = 300, + 自学考试 200 + 成人高校 1600
-  + 开放大学路桥学院 850 = 2950 = 合计.
-- 职业教育培训人次: 6800 + 500 = 7300 = 合计.
-- 常住人口: 54719+72705+66199+51925+45017+53357+35736+37520+123722+88034 = 628934 = 合计.
-- 20-59周岁人口: 37580+49449+47222+36482+29978+35470+23868+25416+82718+59532 = 427715,
-  but the 合计 prints 405026 (difference -22689).
-- 其中高中及以下: 32587+39637+34667+29119+25660+31936+21317+22890+73885+53614 = 365312,
-  but the 合计 prints 368047 (difference +2735).
-"""
+"""Ingest of population tables: street census and survey counts, long and wide, bad rows quarantined."""
 
 from __future__ import annotations
 

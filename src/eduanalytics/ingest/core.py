@@ -10,12 +10,15 @@ rows_rejected + rows_total`` is checked for every step.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from eduanalytics.errors import IngestError, InputError
+from eduanalytics.normalise.text import clean_text
 
 #: Columns of the rejected-rows table.
 REJECT_COLUMNS = ["step", "file", "row", "column", "value", "reason", "original"]
@@ -140,16 +143,30 @@ def value_map(builtin: dict[str, object], spec=None, field: str | None = None) -
     return out
 
 
+def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """Apply a Series -> DataFrame normaliser to the distinct values of ``s`` only.
+
+    Missing cells give the normaliser's result for a missing value.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(list(uniques) + [pd.NA], dtype=s.dtype if s.dtype != object else object)
+    res = fn(u)
+    take = np.where(codes < 0, len(u) - 1, codes)
+    out = res.iloc[take]
+    out.index = s.index
+    return out
+
+
 def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
                required: bool = False) -> pd.DataFrame:
-    """Map coded cells (男, 在读, 线上 ...) to ids; unknown cells get a reason.
+    """Map coded cells (在读, 是, 线上 ...) to ids.
 
     Parameters
     ----------
     s : Series
         Raw cells.
     mapping : dict
-        Cleaned text -> id (see :func:`value_map`).
+        Cleaned text -> id.
     header : str
         Column header for messages.
     expected : str
@@ -160,23 +177,28 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
     Returns
     -------
     DataFrame
-        ``value``, ``error``, ``changed`` (the raw text differed from a canonical key).
+        ``value``, ``error`` (unknown or, when required, blank), ``changed`` (the raw text
+        differed from a canonical key), ``unknown`` (a non-blank cell not recognised).
     """
-    from eduanalytics.normalise.text import clean_text
+    return by_distinct(s, lambda u: _map_distinct(u, mapping, header, expected, required))
 
+
+def _map_distinct(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
+                  required: bool) -> pd.DataFrame:
     text = clean_text(s.astype("string"))
     blank = text.isna() | text.eq("")
-    value = text.map(mapping)
-    value = value.where(value.notna(), text.str.lower().map(mapping))
-    error = pd.Series(pd.NA, index=s.index, dtype="string")
+    keys = text.astype(object)
+    value = pd.Series([mapping.get(k, mapping.get(str(k).lower())) if isinstance(k, str) else None
+                       for k in keys], index=s.index, dtype=object)
     unknown = value.isna() & ~blank
-    error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected "
-                       + expected)
+    error = pd.Series(pd.NA, index=s.index, dtype="string")
+    error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected " + expected)
     if required:
         error = error.mask(blank, header + ": blank; expected " + expected)
     changed = ~blank & ~unknown & text.ne(s.astype("string").str.strip())
     return pd.DataFrame({"value": value.where(~unknown), "error": error,
-                         "changed": changed.fillna(False)})
+                         "changed": changed.fillna(False).astype(bool),
+                         "unknown": unknown.astype(bool)}, index=s.index)
 
 
 def find_column(df: pd.DataFrame, header: str) -> str | None:

@@ -8,11 +8,9 @@ result back by the factorised codes: a join against the value map, not a lookup 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
 import pandas as pd
 
+from eduanalytics.ingest.core import by_distinct, map_values  # noqa: F401  (re-exported)
 from eduanalytics.normalise.attainment_labels import normalise_attainment
 from eduanalytics.normalise.text import clean_text
 
@@ -63,64 +61,6 @@ def value_maps(extra: dict[str, dict[str, str]] | None = None) -> dict[str, dict
                 value = _BOOL_TEXT.get(str(canon).lower(), canon)
             target[str(clean_text(pd.Series([raw])).iloc[0])] = value
     return maps
-
-
-def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-    """Apply a Series -> DataFrame normaliser to the distinct values of ``s`` only.
-
-    Missing cells give the normaliser's result for a missing value.
-    """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    u = pd.Series(list(uniques) + [pd.NA], dtype=s.dtype if s.dtype != object else object)
-    res = fn(u)
-    take = np.where(codes < 0, len(u) - 1, codes)
-    out = res.iloc[take]
-    out.index = s.index
-    return out
-
-
-def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
-               required: bool = False) -> pd.DataFrame:
-    """Map coded cells (在读, 是, 线上 ...) to ids.
-
-    Parameters
-    ----------
-    s : Series
-        Raw cells.
-    mapping : dict
-        Cleaned text -> id.
-    header : str
-        Column header for messages.
-    expected : str
-        What the column may hold, for messages.
-    required : bool
-        A blank cell is an error when true.
-
-    Returns
-    -------
-    DataFrame
-        ``value``, ``error`` (unknown or, when required, blank), ``changed`` (the raw text
-        differed from a canonical key), ``unknown`` (a non-blank cell not recognised).
-    """
-    return by_distinct(s, lambda u: _map_distinct(u, mapping, header, expected, required))
-
-
-def _map_distinct(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
-                  required: bool) -> pd.DataFrame:
-    text = clean_text(s.astype("string"))
-    blank = text.isna() | text.eq("")
-    keys = text.astype(object)
-    value = pd.Series([mapping.get(k, mapping.get(str(k).lower())) if isinstance(k, str) else None
-                       for k in keys], index=s.index, dtype=object)
-    unknown = value.isna() & ~blank
-    error = pd.Series(pd.NA, index=s.index, dtype="string")
-    error = error.mask(unknown, header + ": '" + text.fillna("") + "' is not recognised; expected " + expected)
-    if required:
-        error = error.mask(blank, header + ": blank; expected " + expected)
-    changed = ~blank & ~unknown & text.ne(s.astype("string").str.strip())
-    return pd.DataFrame({"value": value.where(~unknown), "error": error,
-                         "changed": changed.fillna(False).astype(bool),
-                         "unknown": unknown.astype(bool)}, index=s.index)
 
 
 def map_attainment(s: pd.Series, extra: dict[str, object]) -> pd.DataFrame:
