@@ -246,7 +246,6 @@ def test_baseline_is_clean(baseline):
     assert reg["rows_in"] == 300  # 150 rows of each sheet, chosen clean by hand-checked rules
 
 
-@pytest.mark.xfail(strict=False, reason="reconciliation.csv has one row per file, not per sheet, today")
 def test_reconciliation_names_each_register_sheet(baseline):
     recon = baseline["recon"]
     text = recon.astype(str).to_csv(index=False)

@@ -73,6 +73,8 @@ class StepResult:
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     synthetic: bool = False
     sheets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHEET_COLUMNS))
+    #: The per-sheet results a multi-sheet step was built from (each reconciles on its own).
+    parts: list[StepResult] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:

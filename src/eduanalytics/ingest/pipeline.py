@@ -87,6 +87,17 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def register_steps(reg: StepResult) -> list[StepResult]:
+    """The register's steps as the log counts them: one per sheet when it has several (so
+    rows reconcile per sheet), the register's own findings and sheet records on the first."""
+    if len(reg.parts) < 2:
+        return [reg]
+    first = reg.parts[0]
+    first.findings = concat_frames([first.findings, reg.findings], FINDING_COLUMNS)
+    first.sheets = reg.sheets
+    return list(reg.parts)
+
+
 def compare_task_tables(a: StepResult, b: StepResult) -> pd.DataFrame:
     """Findings comparing two readings of the same task table (e.g. CSV and DOCX)."""
     records = []
@@ -165,7 +176,7 @@ def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Pat
     scheduler = scheduler or os.environ.get("EDUANALYTICS_SCHEDULER") or None
     reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys,
                           as_of=as_of, engine=engine, scheduler=scheduler)
-    steps.append(reg)
+    steps += register_steps(reg)
     pops = []
     for key, source, year in (("census_streets", "census", config.get("census_year", 2020)),
                               ("survey", "survey", config.get("survey_year", config.year))):

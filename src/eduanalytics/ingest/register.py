@@ -319,7 +319,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
         rejected=concat_frames([p.rejected for p in parts], REJECT_COLUMNS),
         changes=concat_frames([p.changes for p in parts], CHANGE_COLUMNS), synthetic=synthetic,
         findings=pd.DataFrame(flags, columns=FINDING_COLUMNS),
-        sheets=pd.DataFrame(sheet_rows, columns=SHEET_COLUMNS),
+        sheets=pd.DataFrame(sheet_rows, columns=SHEET_COLUMNS), parts=parts,
     )
     if res.rows_in == 0 and not flags:
         res.findings = pd.DataFrame([finding(path, "no_data_rows", "the register holds no data "
