@@ -36,3 +36,17 @@ def test_messages_name_the_place_and_what_was_expected():
     assert str(c) == "config/x.yaml: key inputs.register.path: is not set (allowed: a path)"
     m = MissingFileError("file not found", file="data/raw/x.csv")
     assert str(m) == "data/raw/x.csv: file not found"
+
+
+def test_no_bare_builtin_raise_for_bad_input():
+    """Bad input raises the project's errors: no ``raise ValueError/KeyError/TypeError`` in
+    src/ (AssertionError stays for internal invariants, which are bugs if they fire)."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "eduanalytics"
+    pattern = re.compile(r"raise (ValueError|KeyError|TypeError|IndexError)\b")
+    hits = [f"{p.relative_to(src)}:{i}" for p in src.rglob("*.py")
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+            if pattern.search(line)]
+    assert hits == []

@@ -361,6 +361,39 @@ class RegionConfig:
         return None if v is None else float(v)
 
     @property
+    def age_bands(self) -> list[list[int]] | None:
+        """Age bands for tables by age (``age_bands``: ``[[20, 29], [30, 39], ...]``)."""
+        bands = self.data.get("age_bands")
+        if bands is None:
+            return None
+        if not all(isinstance(b, list | tuple) and len(b) == 2 for b in bands):
+            raise ConfigError("must be a list of [min, max] pairs", file=self.path, key="age_bands",
+                              allowed="e.g. [[20, 29], [30, 39]]")
+        return [[int(a), int(b)] for a, b in bands]
+
+    @property
+    def intake_calendar(self) -> dict[str, dict[str, float]] | None:
+        """Batches of the intake calendar (``intake_calendar``: batch -> month, share)."""
+        return self.data.get("intake_calendar")
+
+    @property
+    def total_labels(self) -> list[str]:
+        """Labels of a published table's totals row (``total_labels``; default 合计, 总计
+        and the region's 全区/全县 word)."""
+        return [str(x) for x in (self.data.get("total_labels") or ["合计", "总计", self.whole_word])]
+
+    @property
+    def default_as_of(self) -> str:
+        """The as-of date used when none is given (``default_as_of``; else 31 Dec)."""
+        return str(self.data.get("default_as_of") or f"{self.year}-12-31")
+
+    @property
+    def census_year(self) -> int:
+        """Year of the street census (``inputs.census_streets.year``, ``census_year``; 2020)."""
+        spec = self.input("census_streets")
+        return int((spec.get("year") if spec else None) or self.data.get("census_year") or 2020)
+
+    @property
     def census_code(self) -> str | None:
         """Division code of the region's row in the county census table."""
         spec = self.input("census_county")

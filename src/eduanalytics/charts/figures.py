@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from eduanalytics.charts.theme import COLOURS, PALETTE, SIZES, themed
+from eduanalytics.errors import DataError
 from eduanalytics.labels import label
 from eduanalytics.tables.checks import require
 
@@ -67,7 +68,8 @@ def target_completion(gaps: pd.DataFrame, programme: str, names: Mapping[str, st
     require(gaps, ["unit_id", "programme", "target", "achieved", "pct_complete"], "gaps")
     d = gaps[gaps["programme"] == programme]
     if d.empty:
-        raise ValueError(f"no rows for programme {programme!r}")
+        raise DataError(f"gaps: no rows for programme {programme!r}", column="programme",
+                        expected="a programme with a target", found=programme)
     total = d[d["unit_id"] == "total"]
     d = pd.concat([d[d["unit_id"] != "total"].sort_values("pct_complete"), total])
     with themed(lang):

@@ -154,7 +154,7 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
 def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Path,
            engine: str | None = None, scheduler: str | None = None) -> CleanResult:
     """The cleaning steps of :func:`run_clean`, writing into ``write_to`` (a temporary folder)."""
-    as_of = str(as_of or config.get("default_as_of", f"{config.year}-12-31"))
+    as_of = str(as_of or config.default_as_of)
     synth_keys = {k for k, spec in config.inputs().items() if spec.synthetic}
     steps: list[StepResult] = []
     extra_findings: list[pd.DataFrame] = []

@@ -292,7 +292,7 @@ def ingest_population_wide(path: str | Path, config: RegionConfig, spec: InputSp
     sources = [s for s in ("census", "survey") if s in found]
     df = raw.rename(columns={v: k for k, v in found.items()})
     header = {k: cols[k] for k in found}
-    total = is_total_label(df["unit"], config.get("total_labels", ["合计"]))
+    total = is_total_label(df["unit"], config.total_labels)
     unit = normalise_unit_names(df["unit"], config.units())
     unit_err = unit["error"].mask(unit["value"].isna() & unit["error"].isna(),
                                   cols["unit"] + ": blank; expected a unit name")

@@ -176,7 +176,7 @@ def ingest_task_table(path: str | Path, config: RegionConfig, year: int | None =
                                   f"declare them under {opts['key']}.targets",
                          found=[c for c in raw.columns if not str(c).startswith("_")])
 
-    total_mask = is_total_label(df["unit"], config.get("total_labels", ["合计"]))
+    total_mask = is_total_label(df["unit"], config.total_labels)
     if not (~total_mask).any():
         raise InputError("the task table holds no unit rows", file=path,
                          expected="one row per responsible unit under the header",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalytics.errors import ConfigError
 from eduanalytics.normalise.text import clean_text
 from eduanalytics.tables.attainment import LEVELS
 
@@ -46,8 +47,9 @@ def level_group(levels: object) -> tuple[str, ...]:
     items = [str(x) for x in (levels or [])]
     out = normalise_attainment(pd.Series(items, dtype="string"))
     if out["error"].notna().any() or not items:
-        raise ValueError(f"level group {levels!r} not understood; expected level ids "
-                         f"({', '.join(LEVELS)}) or one of {', '.join(LEVEL_GROUPS)}")
+        raise ConfigError(f"level group {levels!r} not understood", key="levels",
+                          allowed=f"level ids ({', '.join(LEVELS)}) or one of "
+                                  f"{', '.join(LEVEL_GROUPS)}")
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     return tuple(sorted(dict.fromkeys(out["value"].tolist()), key=order.__getitem__))
 

@@ -60,7 +60,7 @@ def street_ids(cfg: RegionConfig) -> list[str]:
 
 def calendars(cfg: RegionConfig) -> dict[str, dict | None]:
     """Intake calendar per programme: batches for degree upgrades, flat for training."""
-    cal = cfg.get("intake_calendar")
+    cal = cfg.intake_calendar
     return {p: (None if s.get("measure") == "person_times" else cal) for p, s in cfg.programmes().items()}
 
 
@@ -181,7 +181,7 @@ def participation_tables(cfg: RegionConfig, t: dict) -> dict:
             rates = rank_units(participation_rates(enr, pop, cfg.programmes(), by=("unit_id",),
                                                    programme_ids=progs))
             by_sex_age = participation_rates(enr, pop, cfg.programmes(), by=("sex", "age_band"),
-                                             programme_ids=progs, age_bands=cfg.get("age_bands"))
+                                             programme_ids=progs, age_bands=cfg.age_bands)
         except ValueError as exc:
             notes.append(f"街道七普数据不能用作参与率分母（{exc}），改用估算")
             rates = pd.DataFrame()
@@ -229,7 +229,7 @@ def census_survey_tables(cfg: RegionConfig, t: dict, by: tuple[str, ...] = ("uni
     try:
         if grp is None:
             lo, hi, name = 20, 59, "20-59岁高中及以下"
-            counts = target_group(pop, lo, hi, LOW_LEVELS, by=by, age_bands=cfg.get("age_bands"))
+            counts = target_group(pop, lo, hi, LOW_LEVELS, by=by, age_bands=cfg.age_bands)
         else:
             lo, hi, lv = grp
             name = f"{lo}-{hi}岁{lv}" if hi is not None else f"{lo}岁及以上{lv}"

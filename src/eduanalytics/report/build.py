@@ -243,7 +243,7 @@ def run_report(cfg: RegionConfig, as_of: str | None = None, out_dir: Path | None
     from tqdm.auto import tqdm
 
     started = time.time()
-    as_of = str(as_of or cfg.get("default_as_of", f"{cfg.year}-12-31"))
+    as_of = str(as_of or cfg.default_as_of)
     final = Path(out_dir) if out_dir else cfg.reports_dir
     failed = final.parent / f"{final.name}.FAILED"
     nbs = find_notebooks(notebook_folder or notebooks_dir(cfg.root), notebooks)

@@ -93,8 +93,7 @@ def schooling_tables(cfg: RegionConfig, t: dict, target_year: int | None = None,
             notes.append("也无全" + cfg.level_word + "七普行（census_county），现状从略")
         return out
     census = census.assign(unit_id="district")
-    spec = cfg.input("census_streets")
-    base_year = int((spec.get("year") if spec else None) or cfg.get("census_year", 2020))
+    base_year = cfg.census_year
     out["mean_years_current"] = pd.concat([
         mean_years(census, years), mean_years(census, years, age_min=15),
         mean_years(census, years, age_min=age_min, age_max=age_max), county], ignore_index=True)
