@@ -7,19 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _support.mini_county import make_cfg, make_tables
 
 from eduanalytics.report import analyses as summary
-
-
-@pytest.fixture()
-def cfg(tmp_path):
-    return make_cfg(tmp_path)
-
-
-@pytest.fixture()
-def tables():
-    return make_tables()
 
 
 def test_participation_without_street_census_uses_the_estimate(cfg, tables):

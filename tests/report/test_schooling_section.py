@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _support.mini_county import make_cfg, make_tables
 
 from eduanalytics.report.schooling_section import schooling_tables, street_census
-
-
-@pytest.fixture()
-def cfg(tmp_path):
-    return make_cfg(tmp_path)
-
-
-@pytest.fixture()
-def tables():
-    return make_tables()
 
 
 def test_schooling_targets_come_from_the_config(cfg, tables):

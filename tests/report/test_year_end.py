@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from _support.mini_county import make_cfg, make_tables
 
 from eduanalytics.report import analyses as summary
 from eduanalytics.report.year_end import year_over_year
-
-
-@pytest.fixture()
-def cfg(tmp_path):
-    return make_cfg(tmp_path)
-
-
-@pytest.fixture()
-def tables():
-    return make_tables()
 
 
 def test_year_end_uses_the_level_word(cfg, tables):
