@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _support.toy_population import MIX, toy_population
 
 from eduanalytics.errors import DataError
 from eduanalytics.indicators.projection import (
@@ -15,17 +16,7 @@ from eduanalytics.indicators.projection import (
     single_years,
 )
 
-
-def _toy():
-    # ages 19-22; levels none 0, primary 6, junior 9
-    rows = [(19, "primary", 100), (20, "primary", 100), (21, "none", 50), (21, "primary", 50),
-            (22, "none", 100)]
-    return pd.DataFrame([{"unit_id": "x", "source": "census", "year": 2020, "age_min": a,
-                          "age_max": a, "sex": "total", "attainment": lv, "count": n}
-                         for a, lv, n in rows]).astype({"age_max": "Int64"})
-
-
-MIX = pd.Series({"primary": 0.5, "junior_secondary": 0.5})
+_toy = toy_population
 
 
 def test_three_level_three_cohort_projection_by_hand():

@@ -28,7 +28,7 @@ import pandas as pd
 
 from eduanalytics.config import RegionConfig
 from eduanalytics.example.census_extract import census_row
-from eduanalytics.example.documents import _FIXED_TIME, fixed_zip_bytes
+from eduanalytics.example.documents import _FIXED_TIME, add_table, fixed_zip_bytes
 from eduanalytics.example.people import date_cells, finish, people
 from eduanalytics.example.workbook import register_workbook_bytes
 from eduanalytics.indicators.allocation import hamilton_split
@@ -95,13 +95,7 @@ def notice_docx_bytes(prof: dict[str, Any], table: pd.DataFrame) -> bytes:
     doc.add_paragraph(prof["notice_number"])
     doc.add_paragraph("各乡镇人民政府、街道办事处，县属各学校：")
     doc.add_paragraph("现将2023年成人学历提升和职业技能培训任务下达如下（示例数据·合成，非真实文件）。")
-    t = doc.add_table(rows=len(table) + 1, cols=len(table.columns))
-    t.style = "Table Grid"
-    for j, col in enumerate(table.columns):
-        t.cell(0, j).text = str(col)
-    for i, values in enumerate(table.itertuples(index=False), start=1):
-        for j, value in enumerate(values):
-            t.cell(i, j).text = str(value)
+    add_table(doc, table)
     doc.add_paragraph(prof["issuer"])
     doc.add_paragraph(prof["notice_date"])
     props = doc.core_properties

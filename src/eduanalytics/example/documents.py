@@ -78,13 +78,7 @@ def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
     cap = doc.add_paragraph()
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cap.add_run("各单位民生实事任务分解").bold = True
-    t = doc.add_table(rows=len(table) + 1, cols=len(table.columns))
-    t.style = "Table Grid"
-    for j, col in enumerate(table.columns):
-        t.cell(0, j).text = str(col)
-    for i, row in enumerate(table.itertuples(index=False), start=1):
-        for j, value in enumerate(row):
-            t.cell(i, j).text = str(value)
+    add_table(doc, table)
     doc.add_paragraph("台州市路桥区教育局")
     doc.add_paragraph("2023年3月6日")
     props = doc.core_properties
@@ -99,3 +93,15 @@ def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
     doc.save(buf)
     out.write_bytes(fixed_zip_bytes(buf.getvalue()))
     return out
+
+
+def add_table(doc, table: pd.DataFrame) -> None:
+    """Append ``table`` to a python-docx Document as a gridded Word table (header row first,
+    every cell as text)."""
+    t = doc.add_table(rows=len(table) + 1, cols=len(table.columns))
+    t.style = "Table Grid"
+    for j, col in enumerate(table.columns):
+        t.cell(0, j).text = str(col)
+    for i, row in enumerate(table.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            t.cell(i, j).text = str(value)
