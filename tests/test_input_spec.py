@@ -28,3 +28,14 @@ def test_population_entry_without_base_names_its_key():
     with pytest.raises(ConfigError, match=r"inputs\.task_table\.populations\[0\]") as info:
         _ = spec.populations
     assert "config/jia.yaml" in str(info.value)
+
+
+def test_batch_rows_default_and_refusal(tmp_path):
+    from eduanalytics.errors import ConfigError
+    from eduanalytics.input_spec import InputSpec
+
+    assert InputSpec("register", tmp_path, options={}).batch_rows(131072) == 131072
+    assert InputSpec("register", tmp_path, options={"batch_rows": 5000}).batch_rows(1) == 5000
+    for bad in (10, "lots", True, 2.5):
+        with pytest.raises(ConfigError, match="batch_rows"):
+            InputSpec("register", tmp_path, options={"batch_rows": bad}).batch_rows(131072)

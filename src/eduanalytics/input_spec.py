@@ -19,7 +19,7 @@ INPUT_KINDS = ("task_table", "task_table_copy", "register", "census_streets", "s
 INPUT_KEYS = {"path", "synthetic", "sheet", "sheets", "header_rows", "header_join", "fields",
               "values", "populations", "targets", "programme_from", "school_field", "form",
               "year", "age", "levels", "columns", "code", "region", "encoding", "table",
-              "census_year"}
+              "census_year", "batch_rows"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,16 @@ class InputSpec:
             hr = out["header_rows"]
             out["header_rows"] = [int(x) for x in (hr if isinstance(hr, list) else [hr])]
         return out
+
+    def batch_rows(self, default: int) -> int:
+        """Rows cleaned at a time for a register (``batch_rows``; a whole number >= 1000)."""
+        raw = self.options.get("batch_rows")
+        if raw is None:
+            return default
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1000:
+            _spec_error(self, "batch_rows", f"must be a whole number of at least 1000, not {raw!r}",
+                        "e.g. 131072 (the default)")
+        return int(raw)
 
     @property
     def populations(self) -> list[dict[str, Any]]:

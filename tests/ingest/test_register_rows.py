@@ -25,3 +25,22 @@ def test_original_json_round_trips():
     f = pd.DataFrame({"id_number": ["331004********123X"], "unit": ['路"南\\'], "mode": [None]})
     text = original_json(f).iloc[0]
     assert json.loads(text) == {"id_number": "331004********123X", "unit": '路"南\\', "mode": ""}
+
+
+def test_group_ids_exact_over_mixed_columns():
+    from eduanalytics.ingest.register_rows import group_ids
+
+    keys = pd.DataFrame({
+        "k": pd.Series(["a", "b", "a", None, "a", None], dtype="string[pyarrow]"),
+        "p": pd.Categorical(["x", "x", "x", "y", "y", "y"]),
+        "d": pd.to_datetime(["2023-03-06"] * 6),
+    })
+    g = group_ids(keys, ["k", "p", "d"])
+    # rows 0 and 2 are (a, x); rows 3 and 5 are (missing, y); 1 and 4 are alone
+    assert g[0] == g[2] and g[3] == g[5]
+    assert len({g[0], g[1], g[3], g[4]}) == 4
+    # "a" + "bc" must not meet "ab" + "c": codes are combined, not text
+    pair = pd.DataFrame({"u": pd.Series(["a", "ab"], dtype="string[pyarrow]"),
+                         "v": pd.Series(["bc", "c"], dtype="string[pyarrow]")})
+    h = group_ids(pair, ["u", "v"])
+    assert h[0] != h[1]

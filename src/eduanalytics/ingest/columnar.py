@@ -9,6 +9,10 @@ number in a Parquet file).
 
 A folder is read as a partitioned Parquet register: its ``*.parquet`` files (searched
 recursively, in sorted path order), one partition per file.
+
+The register pipeline reads through :func:`iter_columnar`: the same frames cut into
+consecutive pieces of about :data:`BATCH_ROWS` rows, so cleaning holds one piece's working
+memory at a time whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,17 +32,26 @@ from eduanalytics.errors import IngestError
 #: File suffixes read by :func:`read_columnar`.
 COLUMNAR_SUFFIXES = (".csv", ".txt", ".parquet", ".pq")
 _STRING = pd.StringDtype("pyarrow")
+#: Rows per piece when a register is streamed (bounds the working memory of cleaning).
+BATCH_ROWS = 1 << 17
+#: Bytes per block of pyarrow's CSV reader (whole-file read / streamed read: the streaming
+#: reader decodes several blocks ahead, so small blocks bound what it holds).
+BLOCK_BYTES, STREAM_BLOCK_BYTES = 16 << 20, 2 << 20
 
 
-def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int) -> pd.DataFrame:
-    """An Arrow table as a frame of Arrow-backed strings plus ``_file`` and ``_row``."""
+def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int,
+                   files: list[str] | None = None) -> pd.DataFrame:
+    """An Arrow table as a frame of Arrow-backed strings plus ``_file`` and ``_row``
+    (``_file`` categorical over ``files``, default just ``path``)."""
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             col = col.cast(pa.string())
         cols[str(name).strip()] = pd.Series(pd.arrays.ArrowStringArray(col), dtype=_STRING)
     df = pd.DataFrame(cols) if cols else pd.DataFrame(index=range(table.num_rows))
-    df["_file"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), [str(path)])
+    files = files or [str(path)]
+    code = files.index(str(path))
+    df["_file"] = pd.Categorical.from_codes(np.full(len(df), code, dtype=np.int32), files)
     df["_row"] = np.arange(first_row, first_row + len(df), dtype=np.int64)
     return df
 
@@ -54,6 +68,30 @@ def sniff_encoding(path: str | Path, size: int = 1 << 20) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+def _csv_options(path: Path, encoding: str | None, block_size: int = BLOCK_BYTES):
+    """pyarrow read/convert options for a register CSV: every header a string column."""
+    from pyarrow import csv as pacsv
+
+    enc = encoding or sniff_encoding(path)
+    with open(path, encoding=enc, newline="") as fh:
+        header = next(csv.reader(io.StringIO(fh.readline())), [])
+    if not header:
+        raise IngestError("empty file; expected a header row", file=path, row=1)
+    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+    read = pacsv.ReadOptions(encoding=arrow_enc, block_size=block_size)
+    convert = pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                   strings_can_be_null=True, null_values=[""],
+                                   quoted_strings_can_be_null=True)
+    return enc, read, convert
+
+
+def _strip_bom(table):
+    names = table.column_names if isinstance(table, pa.Table) else table.schema.names
+    if names and names[0].startswith("\ufeff"):
+        return table.rename_columns([names[0][1:], *names[1:]])
+    return table
 
 
 def read_csv_columnar(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
@@ -74,25 +112,81 @@ def read_csv_columnar(path: str | Path, encoding: str | None = None) -> pd.DataF
     from pyarrow import csv as pacsv
 
     path = Path(path)
-    enc = encoding or sniff_encoding(path)
-    with open(path, encoding=enc, newline="") as fh:
-        header = next(csv.reader(io.StringIO(fh.readline())), [])
-    if not header:
-        raise IngestError("empty file; expected a header row", file=path, row=1)
-    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+    enc, read, convert = _csv_options(path, encoding)
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding=arrow_enc, block_size=16 << 20),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=True,
-                null_values=[""], quoted_strings_can_be_null=True),
-        )
+        table = pacsv.read_csv(path, read_options=read, convert_options=convert)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read as CSV ({enc}): {exc}", file=path) from exc
-    if table.column_names and table.column_names[0].startswith("\ufeff"):
-        table = table.rename_columns([table.column_names[0][1:], *table.column_names[1:]])
-    return arrow_to_frame(table, path, first_row=2)
+    return arrow_to_frame(_strip_bom(table), path, first_row=2)
+
+
+def iter_csv_batches(path: str | Path, encoding: str | None = None,
+                     batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Stream a CSV register in blocks of about ``batch_rows`` rows (pyarrow's streaming
+    reader): the same frames as :func:`read_csv_columnar`, cut into consecutive pieces.
+
+    Always yields at least one frame (an empty one for a header-only file).
+    """
+    from pyarrow import csv as pacsv
+
+    path = Path(path)
+    enc, read, convert = _csv_options(path, encoding, STREAM_BLOCK_BYTES)
+    first, done = 2, False
+    try:
+        reader = pacsv.open_csv(path, read_options=read, convert_options=convert)
+        schema = _strip_bom(reader.schema.empty_table()).schema
+        pending: list[pa.RecordBatch] = []
+        n = 0
+        for batch in reader:
+            pending.append(batch)
+            n += batch.num_rows
+            if n >= batch_rows:
+                yield arrow_to_frame(pa.Table.from_batches(pending).rename_columns(schema.names),
+                                     path, first)
+                first, pending, n, done = first + n, [], 0, True
+        if pending or not done:
+            table = (pa.Table.from_batches(pending) if pending else reader.schema.empty_table())
+            yield arrow_to_frame(table.rename_columns(schema.names), path, first)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise IngestError(f"cannot read as CSV ({enc}): {exc}", file=path) from exc
+
+
+def iter_parquet_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Stream a Parquet register (a file or a folder of parts) in pieces of at most
+    ``batch_rows`` rows, part by part; ``_row`` counts within each part. Always yields at
+    least one frame."""
+    import pyarrow.parquet as pq
+
+    done = False
+    parts = parquet_parts(path)
+    names = [str(p) for p in parts]
+    for part in parts:
+        try:
+            pf = pq.ParquetFile(part)
+            first = 1
+            for batch in pf.iter_batches(batch_size=batch_rows):
+                yield arrow_to_frame(pa.Table.from_batches([batch]), part, first, names)
+                first += batch.num_rows
+                done = True
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise IngestError(f"cannot read as Parquet: {exc}", file=part) from exc
+        if not done:
+            yield arrow_to_frame(pf.schema_arrow.empty_table(), part, 1, names)
+            done = True
+
+
+def iter_columnar(path: str | Path, encoding: str | None = None,
+                  batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """:func:`read_columnar` as a stream of consecutive pieces (bounded memory)."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError("file not found", file=path)
+    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+        return iter_parquet_batches(path, batch_rows)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return iter_csv_batches(path, encoding, batch_rows)
+    raise IngestError(f"unsupported file type {path.suffix!r}", file=path,
+                      expected=f"one of {COLUMNAR_SUFFIXES} or a folder of Parquet parts")
 
 
 def read_parquet_part(path: str | Path) -> pd.DataFrame:

@@ -145,22 +145,40 @@ def value_map(builtin: dict[str, object], spec=None, field: str | None = None) -
     return out
 
 
-def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
+                categorical: bool = False) -> pd.DataFrame:
     """Apply a Series -> DataFrame normaliser to the distinct values of ``s`` only.
 
-    Missing cells give the normaliser's result for a missing value.
+    Missing cells give the normaliser's result for a missing value. With
+    ``categorical=True`` the text columns of the result come back as categoricals (each
+    distinct text stored once; what the register's millions of rows use), others keep the
+    normaliser's dtypes.
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     u = pd.Series(list(uniques) + [pd.NA], dtype=s.dtype if s.dtype != object else object)
     res = fn(u)
     take = np.where(codes < 0, len(u) - 1, codes)
-    out = res.iloc[take]
-    out.index = s.index
-    return out
+    if not categorical:
+        out = res.iloc[take]
+        out.index = s.index
+        return out
+    cols = {}
+    for c in res.columns:  # spread back column by column, text as categoricals
+        col = res[c]
+        vals = col.dropna()
+        if len(vals) and (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)) \
+                and all(isinstance(v, str) for v in vals):
+            cat = pd.Categorical(col.astype("str"))
+            cols[c] = pd.Categorical.from_codes(cat.codes[take], cat.categories)
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            cols[c] = pd.Categorical.from_codes(col.cat.codes.to_numpy()[take], col.cat.categories)
+        else:
+            cols[c] = col.array.take(take)
+    return pd.DataFrame(cols, index=s.index)
 
 
 def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
-               required: bool = False) -> pd.DataFrame:
+               required: bool = False, categorical: bool = False) -> pd.DataFrame:
     """Map coded cells (在读, 是, 线上 ...) to ids.
 
     Parameters
@@ -175,6 +193,8 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
         What the column may hold, for messages.
     required : bool
         A blank cell is an error when true.
+    categorical : bool
+        Text results as categoricals (see :func:`by_distinct`).
 
     Returns
     -------
@@ -182,7 +202,8 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
         ``value``, ``error`` (unknown or, when required, blank), ``changed`` (the raw text
         differed from a canonical key), ``unknown`` (a non-blank cell not recognised).
     """
-    return by_distinct(s, lambda u: _map_distinct(u, mapping, header, expected, required))
+    return by_distinct(s, lambda u: _map_distinct(u, mapping, header, expected, required),
+                       categorical)
 
 
 def _map_distinct(s: pd.Series, mapping: dict[str, object], header: str, expected: str,

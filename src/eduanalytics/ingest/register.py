@@ -1,13 +1,15 @@
 """Ingest learner registers (学历提升 and 职业培训) into ``enrolments``: xlsx, CSV, Parquet.
 
 Personal data stays here: names are dropped right after the header mapping; ID numbers
-give birth date, sex and age, then become a salted ``learner_key`` (HMAC over the unique
-IDs); every message and rejected row shows IDs masked (``331004********123X``).
+give birth date, sex and age, then become a salted ``learner_key``
+(:func:`eduanalytics.privacy.learner_key`); every message and rejected row shows IDs
+masked (``331004********123X``).
 
 The row-level work is :func:`eduanalytics.ingest.register_rows.normalise_rows`, the same
-function for both engines: ``engine="pandas"`` runs it on the whole register,
-``engine="dask"`` (:mod:`eduanalytics.ingest.dask_engine`) on each partition of a
-partitioned Parquet register. Duplicates are then found over all rows.
+function for both engines: ``engine="pandas"`` (:mod:`eduanalytics.ingest.register_batches`)
+streams the register piece by piece through it, ``engine="dask"``
+(:mod:`eduanalytics.ingest.dask_engine`) runs it on each partition of a partitioned Parquet
+register. Duplicates are then found over all rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from eduanalytics.config import InputSpec, RegionConfig
 from eduanalytics.errors import ConfigError, IngestError
+from eduanalytics.ingest.columnar import BATCH_ROWS
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     FINDING_COLUMNS,
@@ -30,12 +33,12 @@ from eduanalytics.ingest.core import (
     map_headers,
     require_columns,
 )
-from eduanalytics.ingest.register_rows import (
-    RegisterRules,
-    duplicate_rejections,
-    find_duplicates,
-    normalise_rows,
+from eduanalytics.ingest.register_batches import (  # noqa: F401  (finish re-exported)
+    finish,
+    run_pandas,
+    run_streamed,
 )
+from eduanalytics.ingest.register_rows import RegisterRules
 from eduanalytics.ingest.register_values import (  # noqa: F401  (re-exported)
     BATCH_VALUES,
     MODE_VALUES,
@@ -171,44 +174,6 @@ def make_rules(config: RegionConfig, spec: InputSpec, kind: str, step: str, salt
         programme_from=spec.get("programme_from"), school_col=school_col, key_cols=keys)
 
 
-def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.DataFrame,
-           rejected: list[pd.DataFrame], changes: list[pd.DataFrame], dups: pd.DataFrame,
-           order: dict[str, int]) -> StepResult:
-    """Drop duplicates from the clean rows, order and total everything, reconcile."""
-    if len(dups):
-        maybe = clean["_row"].isin(dups["_row"])
-        gone = pd.MultiIndex.from_frame(dups[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
-        here = pd.MultiIndex.from_arrays([clean.loc[maybe, "_file"].astype(str),
-                                          clean.loc[maybe, "_row"].astype("int64")])
-        drop = maybe.copy()
-        drop[maybe] = here.isin(gone)
-        clean = clean.loc[~drop]
-    table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
-    rej = concat_frames(rejected, REJECT_COLUMNS)
-    if len(rej):
-        rej = (rej.assign(_part=rej["file"].map(order)).sort_values(["_part", "row"], kind="stable")
-               .drop(columns="_part").reset_index(drop=True))
-    ch = concat_frames(changes, CHANGE_COLUMNS)
-    if len(ch):
-        ch = (ch.groupby(["step", "column", "change"], as_index=False)["n"].sum()
-              .astype({"n": "int64"})[CHANGE_COLUMNS])
-    res = StepResult(step=rules.step, files=list(files), tables={"enrolments": table},
-                     rows_in=int(rows_in), rows_clean=len(table), rejected=rej, changes=ch,
-                     synthetic=rules.synthetic)
-    res.check_reconciles()
-    return res
-
-
-def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path]) -> StepResult:
-    """The register pipeline on one in-memory frame (the pandas engine)."""
-    out = normalise_rows(df, rules)
-    order = {str(f): i for i, f in enumerate(files)}
-    keys = out.clean[[*rules.key_cols, "_file", "_row"]]
-    dups = find_duplicates(keys, rules.key_cols, order)
-    dup_rej = duplicate_rejections(df, dups, rules)
-    return finish(rules, files, len(df), out.clean, [out.rejected, dup_rej], [out.changes], dups, order)
-
-
 def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEEP,
                     training_sheet: object = _KEEP,
                     synthetic: bool = False, salt: str | None = None,
@@ -279,7 +244,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
             df = prepare(raw, kind, spec, f"{path} [sheet {name}]")
             rules = make_rules(config, spec, kind, f"enrolments[{name}]", salt, synthetic, as_of,
                                list(df.columns))
-            parts.append(run_pandas(df, rules, [path]))
+            parts.append(run_pandas(df, rules, [path], spec.batch_rows(BATCH_ROWS)))
             if raw.attrs.get("merged_filled"):
                 parts[-1].changes = concat_frames([parts[-1].changes, change_counts(
                     f"enrolments[{name}]", "<merged cells>",
@@ -302,13 +267,10 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                 config, spec, kind, step, salt, synthetic, as_of, cols),
                 lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler))
         else:
-            from eduanalytics.ingest.columnar import parquet_parts, read_columnar
-
-            df = prepare(read_columnar(path, spec.get("encoding")), kind, spec, str(path))
-            files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
-                     else [path])
-            rules = make_rules(config, spec, kind, step, salt, synthetic, as_of, list(df.columns))
-            parts.append(run_pandas(df, rules, files))
+            parts.append(run_streamed(
+                path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
+                lambda raw: prepare(raw, kind, spec, str(path)),
+                lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols)))
     if not parts:
         raise IngestError("no register sheet found", file=path, expected="a sheet of inputs.register.sheets")
     enrol = pd.concat([p.tables["enrolments"] for p in parts], ignore_index=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
@@ -96,15 +98,16 @@ def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
     m = mask.fillna(False).to_numpy(dtype=bool)
     if not m.any():
         return pd.DataFrame(columns=REJECT_COLUMNS)
-    sub = frame.loc[m]
-    val = value.loc[m] if value is not None else pd.Series("", index=sub.index)
-    why = reason.loc[m] if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    pos = np.flatnonzero(m)  # only the failing rows of the columns used are taken
+    rows = frame.index[pos]
+    val = value.reindex(rows) if value is not None else pd.Series("", index=rows)
+    why = reason.reindex(rows) if isinstance(reason, pd.Series) else pd.Series(reason, index=rows)
     return pd.DataFrame({
-        "step": step, "file": sub["_file"].astype(str).to_numpy(),
-        "row": sub["_row"].astype(np.int64).to_numpy(), "column": column,
+        "step": step, "file": frame["_file"].iloc[pos].astype(str).to_numpy(),
+        "row": frame["_row"].iloc[pos].astype(np.int64).to_numpy(), "column": column,
         "value": val.astype("string").fillna("").to_numpy(),
         "reason": why.astype("string").fillna("").to_numpy(),
-        "original": original.loc[m].to_numpy()})
+        "original": original.reindex(rows).to_numpy()})
 
 
 def _message(mask: pd.Series, build) -> pd.Series:
@@ -148,9 +151,9 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     ids = parse_id_numbers(df["id_number"], rules.reference)
     masked_id = pd.Series(pd.NA, index=idx, dtype="string")  # filled for rejected rows below
     checks.append(("id_number", ids, masked_id))
-    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units))
+    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units), categorical=True)
     blank_unit = df["unit"].isna() | df["unit"].astype("string").str.strip().eq("")
-    checks.append(("unit", unit.assign(error=unit["error"].mask(
+    checks.append(("unit", unit.assign(error=unit["error"].astype("string").mask(
         blank_unit, hdr["unit"] + ": blank; expected a unit of the config")), None))
     d_err = dates["error"].mask(dates["value"].isna() & dates["error"].isna(),
                                 hdr["enrol_date"] + ": blank; expected a date")
@@ -163,7 +166,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
 
     def coded(col: str, required: bool = False):
         return lambda s: map_values(s, rules.values.get(col, {}), hdr.get(col, col),
-                                    rules.expected.get(col, ""), required=required)
+                                    rules.expected.get(col, ""), required=required, categorical=True)
 
     out = pd.DataFrame(index=idx)
     if kind == "register":
@@ -189,16 +192,16 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         optional[-1] = ("completed_date", done)
         regd = opt("registered", coded("registered"))
         why = opt("register_fail_reason", coded("register_fail_reason"))
-        out["programme"] = prog["value"].astype("string")
-        out["level_from"] = lvl_from["value"].astype("string")
-        out["level_to"] = lvl_to["value"].astype("string")
+        out["programme"] = prog["value"]
+        out["level_from"] = lvl_from["value"]
+        out["level_to"] = lvl_to["value"]
         month = dates["value"].dt.month
         inferred = pd.Series(pd.NA, index=idx, dtype="string").mask(month.le(6), "spring").mask(month.gt(6), "autumn")
         out["batch"] = batch["value"].astype("string").fillna(inferred)
-        out["status"] = status["value"].astype("string")
+        out["status"] = status["value"]
         out["completed_date"] = done["value"].astype("datetime64[ns]")
         out["registered"] = regd["value"].astype("boolean")
-        out["register_fail_reason"] = why["value"].astype("string")
+        out["register_fail_reason"] = why["value"]
         batch_inferred = batch["value"].isna() & ~batch["unknown"] & inferred.notna()
     else:
         comp = opt("completed", coded("completed"))
@@ -241,7 +244,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         df["id_number"].iloc[bad_pos].astype("string")).fillna("")).to_numpy()
     # only the masked ID is ever shown
     shown = df.iloc[bad_pos].assign(id_number=masked_id.iloc[bad_pos])
-    orig = original_json(shown).reindex(idx)
+    orig = original_json(shown)  # indexed by the failing rows only
     for col, res, value in checks:
         val = value if value is not None else (df[col] if col in df.columns else None)
         rejected.append(reject_records(rules.step, df, res["error"].notna(), hdr.get(col, col),
@@ -255,7 +258,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     ok_ids = ids["value"].where(keep)
     out = out.assign(
         learner_key=learner_key(ok_ids, rules.salt),
-        unit_id=unit["value"].astype("string"), enrol_date=enrol, mode=mode["value"].astype("string"),
+        unit_id=unit["value"], enrol_date=enrol, mode=mode["value"],
         sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
     extra = ["_file", "_row"]
     if rules.school_col:
@@ -275,8 +278,8 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         fmask = pd.Series(idx.isin(fail_idx), index=idx)
         fpos = np.flatnonzero(fmask.to_numpy())
         fshown = df.iloc[fpos].assign(id_number=mask_id(ids["value"].iloc[fpos].fillna("")))
-        rejected.append(reject_records(rules.step, df, fmask, "<row>", why_fail.reindex(idx),
-                                       None, original_json(fshown).reindex(idx)))
+        rejected.append(reject_records(rules.step, df, fmask, "<row>", why_fail, None,
+                                       original_json(fshown)))
     clean = pd.concat([table, cand.loc[table.index, [c for c in cand.columns if c not in cols]]], axis=1)
     return RowsOutcome(clean=clean.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
@@ -288,6 +291,29 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (-1 for missing): Arrow's hash table for Arrow
+    strings (no Python string per value), the codes of a categorical, factorize else."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(dtype=np.int64)
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
+        return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.factorize(s, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One integer per row, equal exactly when the rows' ``cols`` are equal (missing equal
+    to missing): per-column codes combined pairwise and re-factorised, so no hashing of
+    Python objects and no collisions."""
+    group = np.zeros(len(keys), dtype=np.int64)
+    for c in cols:
+        code = _codes(keys[c]) + 1  # 0 = missing
+        group = pd.factorize(group * (int(code.max(initial=0)) + 1) + code)[0].astype(np.int64)
+    return group
 
 
 def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
@@ -312,6 +338,7 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     if keys.empty:
         return pd.DataFrame(columns=cols)
     f = keys["_file"]
+    names = np.array(sorted(order, key=order.get), dtype=object)
     if isinstance(f.dtype, pd.CategoricalDtype):
         cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
         part = cat_part[f.cat.codes.to_numpy()]
@@ -322,23 +349,18 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     if not (np.diff(pos) >= 0).all():
         o = np.argsort(pos, kind="stable")
         k, pos = k.iloc[o].reset_index(drop=True), pos[o]
-        f = f.iloc[o]
-    # one hashing pass: each key becomes an integer group number
-    group = k.groupby(key_cols, sort=False, dropna=False).ngroup().to_numpy()
-    g = pd.Series(group)
-    dup = g.duplicated(keep="first").to_numpy()
+    group = group_ids(k, key_cols)
+    dup = pd.Series(group).duplicated(keep="first").to_numpy()
     if not dup.any():
         return pd.DataFrame(columns=cols)
-    files = np.asarray(f, dtype=object)
-    rows = pos & ((1 << 40) - 1)
-    first_of = pd.DataFrame({"g": group[~dup], "ff": files[~dup], "fr": rows[~dup]}).set_index("g")
-    later = first_of.reindex(group[dup])
-    both = pd.DataFrame({"_file": files[dup], "_row": rows[dup],
-                         "_file_first": later["ff"].to_numpy(), "_row_first": later["fr"].to_numpy()})
-    return pd.DataFrame({"_file": both["_file"].astype(str).to_numpy(),
-                         "_row": both["_row"].to_numpy(dtype=np.int64),
-                         "first_file": both["_file_first"].astype(str).to_numpy(),
-                         "first_row": both["_row_first"].to_numpy(dtype=np.int64)})
+    # rows are in file order, so a group's first row is its row that is not a duplicate
+    first_at = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    first_at[group[~dup]] = np.flatnonzero(~dup)
+    later, first = np.flatnonzero(dup), first_at[group[dup]]
+    return pd.DataFrame({"_file": names[pos[later] >> 40].astype(str),
+                         "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
+                         "first_file": names[pos[first] >> 40].astype(str),
+                         "first_row": (pos[first] & ((1 << 40) - 1)).astype(np.int64)})
 
 
 def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: RegisterRules) -> pd.DataFrame:

@@ -65,7 +65,7 @@ def value_maps(extra: dict[str, dict[str, str]] | None = None) -> dict[str, dict
 
 def map_attainment(s: pd.Series, extra: dict[str, object]) -> pd.DataFrame:
     """Attainment labels to level ids (config ``values`` first, then the built-in labels);
-    same columns as :func:`map_values`."""
+    same columns as :func:`map_values`, text as categoricals."""
     def one(u: pd.Series) -> pd.DataFrame:
         res = normalise_attainment(u)
         key = clean_text(u.astype("string"))
@@ -77,4 +77,4 @@ def map_attainment(s: pd.Series, extra: dict[str, object]) -> pd.DataFrame:
                              "changed": changed.astype(bool), "unknown": unknown.astype(bool)},
                             index=u.index)
 
-    return by_distinct(s, one)
+    return by_distinct(s, one, categorical=True)

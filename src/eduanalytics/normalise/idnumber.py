@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from eduanalytics.normalise.text import to_halfwidth
 from eduanalytics.privacy import mask_id
@@ -56,34 +57,85 @@ def id_matrix(ids: pd.Series) -> np.ndarray:
 
 def check_characters(m: np.ndarray) -> np.ndarray:
     """Expected check character (ASCII code) of each row of an ID matrix."""
-    digits = m[:, :17].astype(np.int64) - 48
-    return CHECK_CHARS[(digits @ WEIGHTS) % 11]
+    total = np.zeros(len(m), dtype=np.int32)
+    for i, w in enumerate(WEIGHTS):  # 17 column passes, not a matrix product in int64
+        total += (m[:, i].astype(np.int32) - 48) * int(w)
+    return CHECK_CHARS[total % 11]
+
+
+def _number(m: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The decimal number written in columns ``start:stop`` of an ID matrix."""
+    out = np.zeros(len(m), dtype=np.int32)
+    for i in range(start, stop):
+        out = out * 10 + (m[:, i].astype(np.int32) - 48)
+    return out
+
+
+def _plain(raw: pd.Series) -> np.ndarray:
+    """True where a cell is already 17 digits and a check character (0-9 or X), checked
+    on the bytes of the Arrow data (no regular expression per cell)."""
+    arr = pa.array(raw.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    length = pc.binary_length(arr).to_numpy(zero_copy_only=False)
+    out = np.zeros(len(raw), dtype=bool)
+    idx = np.flatnonzero(np.nan_to_num(length, nan=0) == 18)
+    if len(idx):
+        m = id_matrix(pd.Series(pd.arrays.ArrowStringArray(arr.take(pa.array(idx)))))
+        body = ((m[:, :17] >= 48) & (m[:, :17] <= 57)).all(axis=1)
+        last = ((m[:, 17] >= 48) & (m[:, 17] <= 57)) | (m[:, 17] == ord("X"))
+        out[idx] = body & last
+    return out
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def ymd_to_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Build ``datetime64[D]`` from integer parts; impossible dates (2023-02-30, month 13)
-    give NaT."""
-    year = np.asarray(year, dtype=np.int64)
-    month = np.asarray(month, dtype=np.int64)
-    day = np.asarray(day, dtype=np.int64)
-    ok = (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1) & (year <= 9999)
-    m0 = ((np.where(ok, year, 1970) - 1970) * 12 + np.where(ok, month, 1) - 1).astype("datetime64[M]")
-    length = ((m0 + 1).astype("datetime64[D]") - m0.astype("datetime64[D]")).astype(np.int64)
-    ok &= day <= length
-    out = m0.astype("datetime64[D]") + (np.where(ok, day, 1) - 1)
-    return np.where(ok, out, np.datetime64("NaT"))
+    give NaT. Integer arithmetic only (H. Hinnant's ``days_from_civil``)."""
+    y = np.asarray(year, dtype=np.int64)
+    m = np.asarray(month, dtype=np.int64)
+    d = np.asarray(day, dtype=np.int64)
+    ok = (m >= 1) & (m <= 12) & (y >= 1) & (y <= 9999) & (d >= 1)
+    mm = np.where(ok, m, 1)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    ok &= d <= _MONTH_DAYS[mm] + ((mm == 2) & leap)
+    y = y - (mm <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * np.where(mm > 2, mm - 3, mm + 9) + 2) // 5 + d - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    return np.where(ok, days, np.iinfo(np.int64).min).astype("datetime64[D]")
+
+
+def _ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month, day of ``datetime64[D]`` values (H. Hinnant's ``civil_from_days``)."""
+    z = d.astype(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, day
 
 
 def whole_years(birth: pd.Series, ref: pd.Series | pd.Timestamp) -> pd.Series:
-    """Age in whole years at ``ref`` (a date or a Series of dates), Int64."""
-    b = pd.to_datetime(birth)
+    """Age in whole years at ``ref`` (a date or a Series of dates), Int64 (<NA> where a
+    date is missing)."""
+    b = pd.to_datetime(birth).to_numpy(dtype="datetime64[D]")
     if isinstance(ref, pd.Series):
-        r = pd.to_datetime(ref)
-        ry, rm, rd = r.dt.year, r.dt.month, r.dt.day
+        r = pd.to_datetime(ref).to_numpy(dtype="datetime64[D]")
     else:
-        ry, rm, rd = ref.year, ref.month, ref.day
-    before = (b.dt.month > rm) | ((b.dt.month == rm) & (b.dt.day > rd))
-    return (ry - b.dt.year - before.astype("Int64")).astype("Int64")
+        r = np.full(len(b), np.datetime64(pd.Timestamp(ref).date()), dtype="datetime64[D]")
+    missing = np.isnat(b) | np.isnat(r)
+    by, bm, bd = _ymd(np.where(missing, np.datetime64("2000-01-01"), b))
+    ry, rm, rd = _ymd(np.where(missing, np.datetime64("2000-01-01"), r))
+    age = ry - by - ((bm > rm) | ((bm == rm) & (bd > rd)))
+    index = birth.index if isinstance(birth, pd.Series) else None
+    return pd.Series(pd.arrays.IntegerArray(age, missing), index=index)
 
 
 def _numeric_cells(s: pd.Series) -> pd.Series:
@@ -119,7 +171,7 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     n = len(s)
     # only cells that are not already 17 digits and a check character may need rewriting
     # (spaces, dashes, a lower-case x, full-width forms)
-    plain = raw.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    plain = _plain(raw)
     odd = ~plain & raw.notna().to_numpy(dtype=bool)
     text = raw
     if odd.any():
@@ -135,9 +187,7 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     m = id_matrix(text.iloc[idx])
     expected_chr = check_characters(m)
     check_ok = expected_chr == m[:, 17]
-    digits = m[:, :17].astype(np.int64) - 48
-    births = ymd_to_dates(digits[:, 6:10] @ [1000, 100, 10, 1], digits[:, 10:12] @ [10, 1],
-                          digits[:, 12:14] @ [10, 1])
+    births = ymd_to_dates(_number(m, 6, 10), _number(m, 10, 12), _number(m, 12, 14))
     birth_all = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     birth_all[idx] = np.where(check_ok, births, np.datetime64("NaT"))
     bad_check = np.zeros(n, dtype=bool)
@@ -180,7 +230,7 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     error.iloc[err_pos] = e.to_numpy()
     birth = pd.Series(np.where(ok, birth_all, np.datetime64("NaT")).astype("datetime64[ns]"), index=s.index)
     sex_digit = np.zeros(n, dtype=np.int64)
-    sex_digit[idx] = digits[:, 16] % 2
+    sex_digit[idx] = (m[:, 16] - 48) % 2
     sexes = pa.array(["female", "male"]).take(pa.array(sex_digit))
     sex = pd.Series(pd.arrays.ArrowStringArray(sexes), index=s.index, dtype="string").where(ok)
     changed = np.zeros(n, dtype=bool)
