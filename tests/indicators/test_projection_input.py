@@ -76,6 +76,14 @@ def test_rows_of_a_stack_by_hand(dtype):
     assert one.codes.tolist() == [0, 0] and one.count.tolist() == [4, 2]
 
 
+def test_ages_held_as_floats_are_read_without_a_detour():
+    df = _stack().astype({"age_min": float, "age_max": float})
+    df.loc[2, "age_max"] = np.nan  # b's 20+ band is open
+    r = population_rows(df, "unit_id")
+    assert r.age_lo.tolist() == [18, 18, 20, 18, 20]
+    assert r.age_hi.tolist() == [19, 19, -1, 19, 21]
+
+
 def test_open_band_and_text_ages_and_counts_are_read():
     df = _stack().astype({"age_min": str, "age_max": object, "count": object})
     df.loc[2, "age_max"] = None  # b's 20+ band is open

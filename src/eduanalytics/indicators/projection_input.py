@@ -122,14 +122,29 @@ def level_index(values: pd.Series, what: str, column: str) -> np.ndarray:
     return pos[codes]
 
 
-def _ages(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, bool] | None:
-    """age_min, age_max (-1 = open) and whether they pass the checks; None if not integers."""
-    lo_s, hi_s = df["age_min"], df["age_max"]
-    if not (pd.api.types.is_integer_dtype(lo_s) and pd.api.types.is_integer_dtype(hi_s)):
+def _whole(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Whole numbers as int64 (-1 where missing) and where they are missing; None when
+    the column holds something else (text, fractions)."""
+    if pd.api.types.is_bool_dtype(s):
         return None
-    lo = lo_s.to_numpy(dtype=np.int64, na_value=-1)
-    hi = hi_s.to_numpy(dtype=np.int64, na_value=-1)
-    open_top = hi_s.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_integer_dtype(s):
+        return s.to_numpy(dtype=np.int64, na_value=-1), s.isna().to_numpy(dtype=bool)
+    if not pd.api.types.is_float_dtype(s):
+        return None
+    f = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(f)
+    f = np.where(missing, -1.0, f)
+    if (f % 1 != 0).any():
+        return None
+    return f.astype(np.int64), missing
+
+
+def _ages(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """age_min, age_max (-1 = open) and whether they pass the checks; None if not whole."""
+    lo, hi = _whole(df["age_min"]), _whole(df["age_max"])
+    if lo is None or hi is None:
+        return None
+    (lo, _), (hi, open_top) = lo, hi
     ok = bool((lo >= 0).all()) and not ((hi < lo) & ~open_top).any()
     return lo, hi, ok
 
