@@ -99,7 +99,7 @@ def test_units_projected_together_equal_each_alone():
     for unit in ("a", "b", "c"):
         alone = project(pop[pop["unit_id"] == unit], 2020, 2030, completions=comp, survival=surv)
         got = together[together["unit_id"] == unit].drop(columns="unit_id").reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, alone, rtol=1e-12, atol=0)
+        pd.testing.assert_frame_equal(got, alone, check_exact=True)
 
 
 def test_stacked_units_without_by_are_refused():
@@ -151,7 +151,7 @@ def test_toy_units_together_equal_each_alone_and_the_hand_worked_figures(dtype, 
         mine = comp[comp["unit_id"] == unit].drop(columns="unit_id")
         alone = project(rows, 2020, 2022, completions=mine if len(mine) else None, **kw)
         pd.testing.assert_frame_equal(got.loc[unit].reset_index()[alone.columns], alone,
-                                      rtol=1e-12, atol=0)
+                                      check_exact=True)
 
 
 def test_not_enough_people_is_a_data_error_naming_the_unit():

@@ -279,59 +279,92 @@ def moves_from_frame(completions: pd.DataFrame | None, base: Base) -> Moves:
     return moves
 
 
+#: Bytes of one block of units projected together: a block's arrays stay in the
+#: processor's cache through all its years instead of streaming through memory each year.
+BLOCK_BYTES = 1 << 21
+
+
 def run(base: Base, moves: Moves, base_year: int, target_year: int,
         on_short: str = "raise") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Project every unit; return means and persons (units x years) and a feasible flag.
 
     ``on_short="raise"`` raises :class:`NotEnoughPeople` for the first unit with more
-    completions than holders of a level; ``"flag"`` marks it infeasible (its figures are
-    then meaningless) and carries on.
+    completions than holders of a level (in the first year and step where any unit is
+    short); ``"flag"`` marks it infeasible (its figures are then meaningless) and carries
+    on. Units are projected in blocks of about :data:`BLOCK_BYTES`, each unit exactly as
+    alone.
     """
     n_units, n_lv = base.arr.shape[:2]
+    n_years = target_year - base_year + 1
+    n_w = base.age_max - base.age_min + 1
+    means, persons = np.empty((n_units, n_years)), np.empty((n_units, n_years))
+    ok = np.ones(n_units, dtype=bool)
+    size = max(1, BLOCK_BYTES // (8 * n_lv * (n_w + n_years)))
+    shorts = []
+    for b0 in range(0, n_units, size):
+        blk = slice(b0, min(b0 + size, n_units))
+        short = _run_block(base, moves, blk, base_year, target_year, means[blk], persons[blk],
+                           ok[blk], stop=on_short == "raise")
+        if short is not None:
+            shorts.append(short)
+    if shorts:
+        _, _, i, year, lf, n, total = min(shorts)
+        unit = "" if base.by is None else f"{base.by} {base.units[i]}: "
+        raise NotEnoughPeople(
+            f"{unit}{year}: {n:.0f} completions from {LEVELS[lf]} but only {total:.0f} people "
+            "of working age hold that level", column="count", expected=f"at most {total:.0f}",
+            found=float(n))
+    return means, persons, ok
+
+
+def _run_block(base: Base, moves: Moves, blk: slice, base_year: int, target_year: int,
+               means: np.ndarray, persons: np.ndarray, ok: np.ndarray, stop: bool
+               ) -> tuple | None:
+    """:func:`run` for the units ``blk``, writing into their rows of ``means``,
+    ``persons`` and ``ok``; with ``stop``, the first shortfall ends it and is returned as
+    (step, move, unit, year, level_from, count, holders)."""
+    arr, present, mix = base.arr[blk], base.present[blk], base.mix[blk]
+    n_units, n_lv = arr.shape[:2]
     w0, n_w = base.age_min - base.lo, base.age_max - base.age_min + 1
     n_years = target_year - base_year + 1
     # ages of working age as a window sliding down one buffer: ageing a year moves the
     # window, the entering cohort is written just below it, the oldest falls out of it
     buf = np.empty((n_units, n_lv, n_w + n_years - 1))
     work = buf[:, :, n_years - 1:]
-    work[...] = base.arr[:, :, w0:w0 + n_w]
-    young = base.arr[:, 0, :w0].copy()  # people by age below working age
+    work[...] = arr[:, :, w0:w0 + n_w]
+    young = arr[:, 0, :w0].copy()  # people by age below working age
     for i in range(1, n_lv):
-        young += base.arr[:, i, :w0]
+        young += arr[:, i, :w0]
     first = work[:, :, 0].sum(axis=1)
-    means, persons = np.empty((n_units, n_years)), np.empty((n_units, n_years))
-    ok = np.ones(n_units, dtype=bool)
 
     def measure(t: int) -> None:
         by_level = work.sum(axis=2)
         persons[:, t] = by_level.sum(axis=1)
+        by_level *= base.yrs  # a sum per unit, not a matrix product: the same in any block
         with np.errstate(invalid="ignore", divide="ignore"):
-            means[:, t] = (by_level @ base.yrs) / persons[:, t]
+            means[:, t] = by_level.sum(axis=1) / persons[:, t]
 
     measure(0)
     for step, year in enumerate(range(base_year + 1, target_year + 1), start=1):
         work = buf[:, :, n_years - 1 - step:n_years - 1 - step + n_w]  # age a-1 -> a
         a = w0 - step
-        size = np.where(base.present[:, a], young[:, a], first) if 0 <= a < w0 else first
-        work[:, :, 0] = base.mix * size[:, None]
+        size = np.where(present[:, a], young[:, a], first) if 0 <= a < w0 else first
+        work[:, :, 0] = mix * size[:, None]
         if base.surv is not None:
             work *= base.surv
-        for lf, lt, n in moves.get(year, ()):
+        for k, (lf, lt, n_all) in enumerate(moves.get(year, ())):
+            n = n_all[blk]
             have = work[:, lf, :]
             total = have.sum(axis=1)
             short = n > total + 1e-9
             if short.any():
-                if on_short == "raise":
+                if stop:
                     i = int(short.argmax())
-                    unit = "" if base.by is None else f"{base.by} {base.units[i]}: "
-                    raise NotEnoughPeople(
-                        f"{unit}{year}: {n[i]:.0f} completions from {LEVELS[lf]} but only "
-                        f"{total[i]:.0f} people of working age hold that level",
-                        column="count", expected=f"at most {total[i]:.0f}", found=float(n[i]))
+                    return step, k, blk.start + i, year, lf, n[i], total[i]
                 ok &= ~short
             moved = have / np.where(total > 0, total, 1.0)[:, None]
             moved *= n[:, None]
             have -= moved  # a view of work
             work[:, lt, :] += moved
         measure(step)
-    return means, persons, ok
+    return None
