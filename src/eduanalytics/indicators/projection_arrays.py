@@ -104,20 +104,21 @@ def _bands(codes: np.ndarray, start: np.ndarray, width: np.ndarray, n_units: int
     return u, s, w, number[key]
 
 
-def _single_year_array(band: np.ndarray, lv: np.ndarray, count: np.ndarray,
+def _single_year_array(cell: np.ndarray, count: np.ndarray,
                        bands: tuple[np.ndarray, np.ndarray, np.ndarray], n_units: int,
                        n_ages: int) -> tuple[np.ndarray, np.ndarray]:
     """Counts (units, levels, ages) and the ages present, bands split evenly over their years.
 
-    ``band`` is each row's band number in ``bands``, the distinct (unit, start, width) by
-    unit then age (``start`` an offset from the array's youngest age), which never overlap
-    (checked by :func:`_bands`). The rows are summed per band and level, then each band is
+    ``cell`` is each row's band number times the number of levels plus its level; ``bands``
+    the distinct (unit, start, width) by unit then age (``start`` an offset from the
+    array's youngest age), which never overlap (checked by :func:`_bands`). The rows are
+    summed per band and level, then each band is
     spread over its years: when every unit has the same bands (the usual case) by one
     gather over the ages, else by one block copy per distinct (start, width).
     """
     n_lv = len(LEVELS)
     u, s, w = bands
-    per_band = np.bincount(band * n_lv + lv, weights=count,
+    per_band = np.bincount(cell, weights=count,
                            minlength=u.size * n_lv).reshape(u.size, n_lv)
     k = u.size // n_units
     if k * n_units == u.size and (u == np.repeat(np.arange(n_units), k)).all():
@@ -169,7 +170,8 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
     # are worked out once per run of such rows
     heads = _run_heads(rows.codes, rows.age_lo, rows.age_hi)
     length = np.diff(np.append(heads, rows.codes.size))
-    codes, a_lo, a_hi = rows.codes[heads], rows.age_lo[heads], rows.age_hi[heads]
+    codes = rows.codes[heads].astype(np.int64)
+    a_lo, a_hi = rows.age_lo[heads], rows.age_hi[heads]
     lv, count = rows.level, rows.count
     below = a_lo <= age_max
     if not below.all():
@@ -190,8 +192,9 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
     top = max(age_max, age_min + 4)
     start = a_lo - lo
     *bands, band = _bands(codes, start, width, len(units), age_max - lo + 1, units, by, lo)
-    arr, present = _single_year_array(np.repeat(band, length), lv, count, tuple(bands),
-                                      len(units), top - lo + 1)
+    cell = np.repeat(band * len(LEVELS), length)  # each row's (band, level) cell
+    cell += lv
+    arr, present = _single_year_array(cell, count, tuple(bands), len(units), top - lo + 1)
     levels = list(LEVELS)
     to_levels = [lv for c in completions if c is not None and "level_to" in c
                  for lv in pd.unique(c["level_to"].dropna().astype(str))]

@@ -85,7 +85,8 @@ def run_starts(values: pd.Series) -> np.ndarray | None:
 
 
 def encode(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
-    """Codes (int64, -1 for <NA>) and distinct values of a column, like :func:`pd.factorize`.
+    """Codes (integers, -1 for <NA>) and distinct values of a column, like
+    :func:`pd.factorize`.
 
     Categorical columns give their codes (only the categories in use are kept, in category
     order); a column whose values come in runs has only the first value of each run
@@ -103,7 +104,8 @@ def encode(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]
     if starts is not None and len(starts) <= len(values) // 4:
         head, uniques = pd.factorize(values.iloc[starts], sort=sort)
         lengths = np.diff(np.append(starts, len(values)))
-        return np.repeat(head.astype(np.int64), lengths), pd.Index(uniques)
+        small = np.int32 if len(uniques) < 2**31 else np.int64
+        return np.repeat(head.astype(small), lengths), pd.Index(uniques)
     codes, uniques = pd.factorize(values, sort=sort)
     return codes.astype(np.int64), pd.Index(uniques)
 
@@ -114,8 +116,9 @@ def level_index(values: pd.Series, what: str, column: str) -> np.ndarray:
     if a is not None and (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
         idx = pc.index_in(a, value_set=pa.array(list(LEVELS), type=a.type))
         if idx.null_count == a.null_count:  # no value outside LEVELS
-            return np.asarray(pc.fill_null(idx, -1).to_numpy(zero_copy_only=False),
-                              dtype=np.int64)
+            if idx.null_count:
+                idx = pc.fill_null(idx, -1)
+            return np.asarray(idx.to_numpy(zero_copy_only=False))  # int32
     codes, uniques = encode(values)
     known_values(pd.Series(uniques, dtype=object), LEVELS, what, column)
     pos = np.append(_LEVELS.get_indexer(uniques.astype(str)), -1)
