@@ -3,9 +3,12 @@
 Builds N synthetic units by rescaling the bundled example's census streets (5-year bands by
 sex and attainment, ages 6-59), then times
 
-* ``project(..., by="unit_id")`` of all N units over 10 years (target: <= 2 s for 40,000;
-  best of two runs), split into the checks + single-year array (``prepare``) and the
-  yearly steps (``run``);
+* ``project(..., by="unit_id")`` of all N units over 10 years (target: <= 2 s for 40,000,
+  scaled to N; best of two runs), printed with its ratio to the target and units/s, split
+  into the checks + single-year array (``prepare``) and the yearly steps (``run``);
+* the same batched call as it was at ``--batched-before`` (default: the revision before
+  the input checks were vectorised over the stacked table), in the same run, with a check
+  that both give the same figures;
 * the one-unit call, on the example district pooled;
 * a loop of one-unit calls (the only way before ``by``), extrapolated to N units;
 * ``completions_needed`` now, and — when ``--before`` names a git revision holding the
@@ -42,6 +45,7 @@ STEPS = {"secondary_upgrade": {"primary": "junior_secondary", "junior_secondary"
 LEVEL_MIX = {"secondary_upgrade": {"primary": 0.3, "junior_secondary": 0.7},
              "tertiary_upgrade": {"senior_secondary": 1.0}}
 MIX = {"secondary_upgrade": 0.3, "tertiary_upgrade": 0.7}
+TARGET_S, TARGET_UNITS = 2.0, 40_000  # issue 12: 40,000 units x 10 years in <= 2 s
 
 
 def _census(source) -> pd.DataFrame:
@@ -98,11 +102,40 @@ def _before(rev: str):
     return mods
 
 
+def _batched_before(rev: str):
+    """``project`` with ``by`` as it was at ``rev`` (None when not there)."""
+    names = ("projection_input", "projection_arrays", "projection")
+    srcs = {}
+    for name in names:
+        try:
+            srcs[name] = subprocess.run(
+                ["git", "show", f"{rev}:src/eduanalytics/indicators/{name}.py"], cwd=ROOT,
+                capture_output=True, text=True, check=True).stdout
+        except (subprocess.CalledProcessError, FileNotFoundError):
+            if name != "projection_input":  # a later module
+                return None
+    if "by: str | None" not in srcs["projection"]:
+        return None  # no batched call yet
+    mod = None
+    for name in names:
+        if name not in srcs:
+            continue
+        src = srcs[name]
+        for dep in names:
+            src = src.replace(f"eduanalytics.indicators.{dep} import", f"_bench_b_{dep} import")
+        mod = types.ModuleType(f"_bench_b_{name}")
+        sys.modules[mod.__name__] = mod
+        exec(compile(src, mod.__name__, "exec"), mod.__dict__)  # noqa: S102 - our file at rev
+    return mod
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--units", type=int, default=40_000)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--before", default="5b0bd72", help="git revision of the earlier version")
+    ap.add_argument("--batched-before", default="d1e8f2e",
+                    help="git revision of the earlier batched projection ('' to skip)")
     ap.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
     ap.add_argument("--processed", default=None,
                     help="folder of processed tables (default: the example's, after make clean-data)")
@@ -121,11 +154,25 @@ def main() -> None:
                           repeat=2)
     moves = moves_from_frame(comp, base)
     t_run, _ = _timed(lambda: run(base, moves, 2020, target), repeat=3)
+    target_s = TARGET_S * args.units / TARGET_UNITS
     res.update(many_units_s=round(t_all, 3), many_units_prepare_s=round(t_prep, 3),
-               many_units_run_s=round(t_run, 3))
+               many_units_run_s=round(t_run, 3), many_units_target_s=round(target_s, 3),
+               many_units_vs_target=round(t_all / target_s, 3),
+               units_per_s=round(args.units / t_all))
     print(f"project(by='unit_id'): {args.units:,} units ({len(pop):,} rows) x {args.years} years "
-          f"in {t_all:.2f} s (checks + single-year array {t_prep:.2f} s, yearly steps "
-          f"{t_run:.2f} s)")
+          f"in {t_all:.2f} s = {t_all / target_s:.2f} x the target of {target_s:.2f} s "
+          f"({args.units / t_all:,.0f} units/s; checks + single-year array {t_prep:.2f} s, "
+          f"yearly steps {t_run:.2f} s)")
+    old_b = _batched_before(args.batched_before) if args.batched_before else None
+    if old_b is not None:
+        t_b, many_b = _timed(lambda: old_b.project(pop, 2020, target, completions=comp,
+                                                   by="unit_id"), repeat=2)
+        diff = float(np.abs(many_b["mean_years"].to_numpy() - many["mean_years"].to_numpy()).max())
+        res.update(batched_before_rev=args.batched_before, batched_before_s=round(t_b, 3),
+                   batched_speedup=round(t_b / t_all, 2), batched_max_abs_diff=diff)
+        print(f"  the same at {args.batched_before}: {t_b:.2f} s ({t_b / t_all:.1f}x slower; "
+              f"largest difference in mean_years {diff:.1e})")
+        del many_b
 
     district = census.assign(unit_id="district")
     t_one, _ = _timed(lambda: project(district, 2020, target, completions=comp), repeat=5)

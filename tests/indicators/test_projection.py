@@ -99,7 +99,7 @@ def test_units_projected_together_equal_each_alone():
     for unit in ("a", "b", "c"):
         alone = project(pop[pop["unit_id"] == unit], 2020, 2030, completions=comp, survival=surv)
         got = together[together["unit_id"] == unit].drop(columns="unit_id").reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, alone, rtol=1e-12, atol=0)
+        pd.testing.assert_frame_equal(got, alone, check_exact=True)
 
 
 def test_stacked_units_without_by_are_refused():
@@ -122,6 +122,36 @@ def test_the_toy_projected_with_by_is_the_hand_worked_one():
     dec = s[s["scenario"] == "plan"].set_index(["unit_id", "year"])
     assert dec.loc[("x", 2022), "programmes"] == pytest.approx(0.225)
     assert dec.loc[("y", 2022), "programmes"] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "category"])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_toy_units_together_equal_each_alone_and_the_hand_worked_figures(dtype, shuffle):
+    # x: the toy with 30 completions in 2021 (worked above: 3.0, 5.8, 7.225); y: the toy
+    # without (3.0, 5.5, 7.0); z: the toy with every count doubled and 60 completions,
+    # which is x at twice the size, so the same means with twice the persons
+    z = _toy().assign(unit_id="z", count=lambda d: 2 * d["count"])
+    pop = pd.concat([_toy(), _toy().assign(unit_id="y"), z], ignore_index=True)
+    if shuffle:  # the units' rows interleaved, not in runs
+        pop = pop.sample(frac=1, random_state=5)
+    pop = pop.astype({"unit_id": dtype, "attainment": dtype, "sex": dtype})
+    comp = pd.DataFrame({"unit_id": ["x", "z"], "year": [2021, 2021],
+                         "level_from": ["primary"] * 2, "level_to": ["junior_secondary"] * 2,
+                         "count": [30, 60]})
+    kw = {"age_min": 20, "age_max": 22, "entrant_mix": MIX}
+    together = project(pop, 2020, 2022, completions=comp, by="unit_id", **kw)
+    assert together["unit_id"].astype(str).tolist() == ["x"] * 3 + ["y"] * 3 + ["z"] * 3
+    got = together.set_index([together["unit_id"].astype(str), "year"])
+    assert got.loc["x", "mean_years"].tolist() == pytest.approx([3.0, 5.8, 7.225])
+    assert got.loc["y", "mean_years"].tolist() == pytest.approx([3.0, 5.5, 7.0])
+    assert got.loc["z", "mean_years"].tolist() == pytest.approx([3.0, 5.8, 7.225])
+    assert got.loc["z", "persons"].tolist() == pytest.approx([600, 600, 600])
+    for unit in ("x", "y", "z"):
+        rows = pop[pop["unit_id"].astype(str) == unit]
+        mine = comp[comp["unit_id"] == unit].drop(columns="unit_id")
+        alone = project(rows, 2020, 2022, completions=mine if len(mine) else None, **kw)
+        pd.testing.assert_frame_equal(got.loc[unit].reset_index()[alone.columns], alone,
+                                      check_exact=True)
 
 
 def test_not_enough_people_is_a_data_error_naming_the_unit():
@@ -182,3 +212,17 @@ def test_a_band_running_past_working_age_is_split_over_all_its_years():
     p = project(pop, 2020, 2021, age_min=20, age_max=22)
     assert p["persons"].tolist() == pytest.approx([3.0, 3.0])
     assert single_years(pop, 15, 22)["primary"].tolist() == [1.0] * 8
+
+
+def test_bad_rows_of_a_stack_are_named_once_checked_over_all_units():
+    two = pd.concat([_toy(), _toy().assign(unit_id="y")], ignore_index=True)
+    kw = {"age_min": 20, "age_max": 22, "entrant_mix": MIX, "by": "unit_id"}
+    with pytest.raises(DataError, match=r"negative count at row 7 \(unit_id y"):
+        project(two.assign(count=[100, 100, 50, 50, 100, 100, 100, -50, 50, 100]), 2020, 2021,
+                **kw)
+    with pytest.raises(DataError, match=r"unknown attainment value\(s\) \['phd'\]"):
+        project(two.assign(attainment=["primary"] * 9 + ["phd"]), 2020, 2021, **kw)
+    with pytest.raises(DataError, match=r"unit_id is missing at row 5"):
+        project(two.assign(unit_id=["x"] * 5 + [None] * 5), 2020, 2021, **kw)
+    with pytest.raises(DataError, match=r"overlap for unit_id y \(the band 21-22"):
+        project(two.assign(age_max=[19, 20, 21, 21, 22, 19, 20, 22, 21, 22]), 2020, 2021, **kw)

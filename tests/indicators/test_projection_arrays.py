@@ -75,6 +75,28 @@ def test_moves_per_unit_and_a_stray_unit():
     assert rep.arr.shape[0] == 3 and (rep.arr == base.arr[:1]).all()
 
 
+def test_moves_added_up_and_taken_in_name_order():
+    base = prepare(_two(), 20, 22, by="unit_id", entrant_mix=MIX)
+    S = LEVELS.index("senior_secondary")
+    comp = pd.DataFrame({"unit_id": ["a", "b", "a", "a", None],
+                         "year": [2021, 2021, 2021, 2022, 2021],
+                         "level_from": ["primary", "junior_secondary", "primary", "primary",
+                                        "primary"],
+                         "level_to": ["junior_secondary", "senior_secondary", "junior_secondary",
+                                      "junior_secondary", "junior_secondary"],
+                         "count": [1.0, 2.0, 4.0, 8.0, 16.0]})
+    moves = moves_from_frame(comp, base)
+    # 2021: junior_secondary -> senior before primary -> junior (name order); a's two rows
+    # add up to 5; the row without a unit is left out
+    assert [(lf, lt) for lf, lt, _ in moves[2021]] == [(J, S), (P, J)]
+    assert moves[2021][0][2].tolist() == [0.0, 2.0]
+    assert moves[2021][1][2].tolist() == [5.0, 0.0]
+    assert moves[2022][0][2].tolist() == [8.0, 0.0]
+    # without a unit column every unit gets the same
+    pooled = moves_from_frame(comp.drop(columns="unit_id"), base)
+    assert pooled[2021][1][2].tolist() == [21.0, 21.0]
+
+
 def test_bands_that_overlap_within_a_unit_are_named():
     bad = pd.concat([_two(), pd.DataFrame({"unit_id": ["b"], "age_min": [19], "age_max": [20],
                                            "attainment": ["none"], "count": [1]})])

@@ -20,9 +20,10 @@ Model (single years of age, stated assumptions):
    and the path without).
 
 Many units at once: ``by="unit_id"`` projects every unit of a stacked table together, as
-numpy arrays of units x levels x single ages (the single-year matrix is built once per
-call); each unit's path is the one it gets alone. A table holding several units without
-``by`` raises :class:`~eduanalytics.errors.DataError` rather than pooling them: give the
+numpy arrays of units x levels x single ages (the table is checked once over all its rows
+and the single-year matrix built once per call); each unit's path is the one it gets
+alone, to the last digit. A table holding several units without ``by`` raises
+:class:`~eduanalytics.errors.DataError` rather than pooling them: give the
 rows one ``unit_id`` to pool them on purpose.
 
 The result depends only on the counts, never on the order of the input rows.

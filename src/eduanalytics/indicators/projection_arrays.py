@@ -1,8 +1,9 @@
 """The projection's engine: numpy arrays of units x levels x single ages.
 
-:func:`prepare` checks a population table and builds, once per call, the single-year
-array of every unit (bands split evenly over their years), the years per level, the
-entrants' mix and the survival vector. :func:`run` ages the array year by year, adds the
+:func:`prepare` checks a population table once over all its rows
+(:mod:`eduanalytics.indicators.projection_input`) and builds, once per call, the
+single-year array of every unit (bands split evenly over their years, with no loop over
+units or rows), the years per level, the entrants' mix and the survival vector. :func:`run` ages the array year by year, adds the
 entering cohort, applies survival and moves completions up a level — each step one numpy
 operation over all units at once. :mod:`eduanalytics.indicators.projection` turns the
 arrays into tables; :mod:`eduanalytics.indicators.targets_needed` runs many candidate
@@ -18,15 +19,10 @@ import numpy as np
 import pandas as pd
 
 from eduanalytics.errors import DataError
+from eduanalytics.indicators.projection_input import encode, level_index, population_rows
 from eduanalytics.indicators.schooling import years_mapping
 from eduanalytics.tables.attainment import LEVELS
-from eduanalytics.tables.checks import (
-    age_ranges,
-    known_values,
-    numeric_counts,
-    one_unit_per_group,
-    require,
-)
+from eduanalytics.tables.checks import known_values, numeric_counts, require
 
 _LEVEL_INDEX = {lv: i for i, lv in enumerate(LEVELS)}
 
@@ -67,49 +63,30 @@ class Base:
                        mix=rep(self.mix), entrants_mean=rep(self.entrants_mean))
 
 
-def _units(p: pd.DataFrame, by: str | None) -> tuple[np.ndarray, np.ndarray, object]:
-    if by is None:
-        return np.zeros(len(p), dtype=np.int64), pd.Index([None], dtype=object), None
-    codes, units = pd.factorize(p[by], sort=True)
-    return codes.astype(np.int64), pd.Index(units), p[by].dtype
-
-
-def _single_year_array(codes: np.ndarray, start: np.ndarray, lv: np.ndarray, count: np.ndarray,
-                       bands: tuple[np.ndarray, np.ndarray, np.ndarray], n_units: int,
-                       n_ages: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts (units, levels, ages) and the ages present, bands split evenly over their years.
-
-    ``start`` is each row's first age (offset from the array's youngest), ``bands`` the
-    distinct (unit, start, width) of the units, which never overlap (checked by the caller).
-    """
-    n_lv = len(LEVELS)
-    # one cell per (unit, level, band start)
-    first = np.bincount((codes * n_lv + lv) * n_ages + start, weights=count,
-                        minlength=n_units * n_lv * n_ages).reshape(n_units, n_lv, n_ages)
-    u, s, w = bands
-    arr = np.zeros((n_units, n_lv, n_ages))
-    present = np.zeros((n_units, n_ages), dtype=bool)
-    # one block copy per distinct band (start, width): units usually share their bands
-    pair = s * (int(w.max()) + 1) + w
-    order = np.argsort(pair, kind="stable")
-    cuts = np.flatnonzero(np.diff(pair[order])) + 1
-    for grp in np.split(order, cuts):
-        s0, w0 = int(s[grp[0]]), int(w[grp[0]])
-        ages = slice(s0, min(s0 + w0, n_ages))
-        sel = slice(None) if len(grp) == n_units else u[grp]
-        arr[sel, :, ages] = (first[sel, :, s0] / w0)[:, :, None]
-        present[sel, ages] = True
-    return arr, present
+def _run_heads(*columns: np.ndarray) -> np.ndarray:
+    """Positions where a run of rows equal in every column begins."""
+    change = np.zeros(columns[0].size, dtype=bool)
+    change[:1] = True
+    for c in columns:
+        change[1:] |= c[1:] != c[:-1]
+    return np.flatnonzero(change)
 
 
 def _bands(codes: np.ndarray, start: np.ndarray, width: np.ndarray, n_units: int, n_start: int,
-           units: np.ndarray, by: str | None, lo: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct bands (unit, start, width) by unit then age; overlapping bands raise."""
-    width_at = np.zeros((n_units, n_start), dtype=np.int64)
-    width_at[codes, start] = width
-    other = np.flatnonzero(width_at[codes, start] != width)  # same start, another width
-    u, s = np.nonzero(width_at)
-    w = width_at[u, s]
+           units: pd.Index, by: str | None, lo: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct bands (unit, start, width) by unit then age, and the band number of each
+    (unit, start, width) given (in :func:`prepare`, one per run of rows of a band).
+
+    Two widths at one start, or bands that overlap, raise, naming the unit and the band.
+    """
+    key = codes * n_start + start
+    width_at = np.zeros(n_units * n_start, dtype=np.int64)
+    width_at[key] = width
+    other = np.flatnonzero(width_at[key] != width)  # same start, another width
+    cell = np.flatnonzero(width_at)
+    u, s = np.divmod(cell, n_start)
+    w = width_at[cell]
     clash = np.flatnonzero((u[1:] == u[:-1]) & (s[1:] < s[:-1] + w[:-1])) + 1
     if other.size or clash.size:
         if other.size:
@@ -122,7 +99,57 @@ def _bands(codes: np.ndarray, start: np.ndarray, width: np.ndarray, n_units: int
         raise DataError(f"population: population age bands overlap{name} (the band {a}-{b} "
                         "overlaps another)", column="age_min", expected="bands that do not overlap",
                         found=f"{a}-{b}")
-    return u, s, w
+    number = width_at  # reused: band number of each (unit, start) cell
+    number[cell] = np.arange(cell.size)
+    return u, s, w, number[key]
+
+
+def _single_year_array(cell: np.ndarray, count: np.ndarray,
+                       bands: tuple[np.ndarray, np.ndarray, np.ndarray], n_units: int,
+                       n_ages: int) -> tuple[np.ndarray, np.ndarray]:
+    """Counts (units, levels, ages) and the ages present, bands split evenly over their years.
+
+    ``cell`` is each row's band number times the number of levels plus its level; ``bands``
+    the distinct (unit, start, width) by unit then age (``start`` an offset from the
+    array's youngest age), which never overlap (checked by :func:`_bands`). The rows are
+    summed per band and level, then each band is
+    spread over its years: when every unit has the same bands (the usual case) by one
+    gather over the ages, else by one block copy per distinct (start, width).
+    """
+    n_lv = len(LEVELS)
+    u, s, w = bands
+    per_band = np.bincount(cell, weights=count,
+                           minlength=u.size * n_lv).reshape(u.size, n_lv)
+    k = u.size // n_units
+    if k * n_units == u.size and (u == np.repeat(np.arange(n_units), k)).all():
+        s_k, w_k = s.reshape(n_units, k), w.reshape(n_units, k)
+        if (s_k == s_k[0]).all() and (w_k == w_k[0]).all():
+            return _shared_bands(per_band, s_k[0], w_k[0], n_units, n_ages)
+    arr = np.zeros((n_units, n_lv, n_ages))
+    present = np.zeros((n_units, n_ages), dtype=bool)
+    pair = s * (int(w.max()) + 1) + w
+    order = np.argsort(pair, kind="stable")
+    cuts = np.flatnonzero(np.diff(pair[order])) + 1
+    for grp in np.split(order, cuts):
+        s0, w0 = int(s[grp[0]]), int(w[grp[0]])
+        ages = slice(s0, min(s0 + w0, n_ages))
+        sel = slice(None) if len(grp) == n_units else u[grp]
+        arr[sel, :, ages] = (per_band[grp] / w0)[:, :, None]
+        present[sel, ages] = True
+    return arr, present
+
+
+def _shared_bands(per_band: np.ndarray, s: np.ndarray, w: np.ndarray, n_units: int,
+                  n_ages: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_single_year_array` when every unit has the bands (``s``, ``w``)."""
+    k, n_lv = s.size, per_band.shape[1]
+    shares = np.zeros((n_units, n_lv, k + 1))  # the last one, 0, for ages of no band
+    np.divide(per_band.reshape(n_units, k, n_lv).transpose(0, 2, 1), w, out=shares[:, :, :k])
+    band_of_age = np.full(n_ages, k)
+    for j in range(k):
+        band_of_age[s[j]:s[j] + w[j]] = j
+    present = np.broadcast_to(band_of_age < k, (n_units, n_ages)).copy()
+    return np.take(shares, band_of_age, axis=2), present
 
 
 def prepare(population: pd.DataFrame, age_min: int, age_max: int,
@@ -131,44 +158,48 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
             completions: Iterable[pd.DataFrame | None] = (), keep_ages: bool = False) -> Base:
     """Check the population and build the base-year arrays (see :class:`Base`).
 
-    ``keep_ages`` builds the array only (for :func:`projection.single_years`), without
-    the working-age checks.
+    The table is checked once over all its rows
+    (:func:`~eduanalytics.indicators.projection_input.population_rows`). ``keep_ages``
+    builds the array only (for :func:`projection.single_years`), without the working-age
+    checks.
     """
     what = "population"
-    require(population, [*([by] if by else []), "age_min", "age_max", "attainment", "count"], what)
-    cols = [*([by] if by else []), *(c for c in ("unit_id", "sex") if c in population.columns),
-            "age_min", "age_max", "attainment", "count"]
-    p = population.loc[population["attainment"].notna().to_numpy(dtype=bool),
-                       list(dict.fromkeys(cols))]
-    p = age_ranges(p, what)
-    p = numeric_counts(p, ["count"], what)
-    lv_codes, lv_uniq = pd.factorize(p["attainment"])
-    known_values(pd.Series(lv_uniq, dtype=object), LEVELS, what, "attainment")
-    lv = np.array([_LEVEL_INDEX[str(x)] for x in lv_uniq], dtype=np.int64)[lv_codes]
-    one_unit_per_group(p, [by] if by else [], what)
-    codes, units, unit_dtype = _units(p, by)
-    below = p["age_min"].le(age_max).to_numpy(dtype=bool)
-    p, codes, lv = p[below], codes[below], lv[below]
-    if p.empty:
+    rows = population_rows(population, by, what)
+    units, unit_dtype = rows.units, rows.unit_dtype
+    # a table holds the rows of one unit and band together (by sex and level): the bands
+    # are worked out once per run of such rows
+    heads = _run_heads(rows.codes, rows.age_lo, rows.age_hi)
+    length = np.diff(np.append(heads, rows.codes.size))
+    codes = rows.codes[heads].astype(np.int64)
+    a_lo, a_hi = rows.age_lo[heads], rows.age_hi[heads]
+    lv, count = rows.level, rows.count
+    below = a_lo <= age_max
+    if not below.all():
+        keep = np.repeat(below, length)
+        lv, count = lv[keep], count[keep]
+        codes, a_lo, a_hi, length = codes[below], a_lo[below], a_hi[below], length[below]
+    if a_lo.size == 0:
         raise DataError(f"{what}: no rows with an attainment level at ages up to {age_max}",
                         column="age_min", expected=f"rows starting at or below {age_max}",
                         found="none")
-    if p["age_max"].isna().any():
+    open_top = a_hi < 0
+    if open_top.any():
         raise DataError(f"{what}: an open-ended age band starts at or below {age_max}; cannot "
                         "split it", column="age_max", expected=f"closed bands up to {age_max}",
-                        found=f"{p.loc[p['age_max'].isna(), 'age_min'].iloc[0]}+")
-    a_lo = p["age_min"].to_numpy(dtype=np.int64)
-    width = p["age_max"].to_numpy(dtype=np.int64) - a_lo + 1
+                        found=f"{a_lo[open_top.argmax()]}+")
+    width = a_hi - a_lo + 1
     lo = int(min(age_min - 1, a_lo.min()))
     top = max(age_max, age_min + 4)
     start = a_lo - lo
-    bands = _bands(codes, start, width, len(units), age_max - lo + 1, units, by, lo)
-    arr, present = _single_year_array(codes, start, lv, p["count"].to_numpy(dtype=float), bands,
-                                      len(units), top - lo + 1)
+    *bands, band = _bands(codes, start, width, len(units), age_max - lo + 1, units, by, lo)
+    cell = np.repeat(band * len(LEVELS), length)  # each row's (band, level) cell
+    cell += lv
+    arr, present = _single_year_array(cell, count, tuple(bands), len(units), top - lo + 1)
     levels = list(LEVELS)
     to_levels = [lv for c in completions if c is not None and "level_to" in c
                  for lv in pd.unique(c["level_to"].dropna().astype(str))]
-    shown = [lv for i, lv in enumerate(levels) if arr[:, i, :].sum() > 0]
+    held = arr.sum(axis=(0, 2)) > 0
+    shown = [lv for i, lv in enumerate(levels) if held[i]]
     mapping = years_mapping(years, shown + to_levels) if not keep_ages else {}
     yrs = np.array([float(mapping.get(lv, 0.0)) for lv in levels])
     n_units = len(units)
@@ -209,31 +240,51 @@ def prepare(population: pd.DataFrame, age_min: int, age_max: int,
 
 
 def moves_from_frame(completions: pd.DataFrame | None, base: Base) -> Moves:
-    """Completions (year, level_from, level_to, count[, by]) as per-unit arrays by year."""
+    """Completions (year, level_from, level_to, count[, by]) as per-unit arrays by year.
+
+    Counts of the same unit, year and step are added up; within a year the steps are
+    taken in the order of (level_from, level_to) names. Rows missing a unit, year or level
+    are left out.
+    """
     moves: Moves = {}
     if completions is None or len(completions) == 0:
         return moves
     what = "completions"
     require(completions, ["year", "level_from", "level_to", "count"], what)
     c = numeric_counts(completions, ["count"], what)
-    for col in ("level_from", "level_to"):
-        known_values(c[col], LEVELS, what, col)
+    lf, lt = (level_index(c[col], what, col) for col in ("level_from", "level_to"))
+    year_code, years = encode(c["year"], sort=True)
     n_units = len(base.units)
-    if base.by is not None and base.by in c.columns:
-        g = c.groupby([base.by, "year", "level_from", "level_to"])["count"].sum()
-        wide = g.unstack(base.by)
-        stray = sorted(set(wide.columns) - set(base.units))
+    per_unit = base.by is not None and base.by in c.columns
+    if per_unit:
+        unit_code, named = encode(c[base.by])
+        pos = np.append(base.units.get_indexer(named), -1)
+        stray = sorted(named[pos[:-1] < 0].tolist())
         if stray:
             raise DataError(f"{what}: {base.by} {stray[:5]} not in the population",
                             column=base.by, expected="units of the population", found=stray[:5])
-        wide = wide.reindex(columns=list(base.units)).fillna(0.0)
-        items = [(k, row.to_numpy(dtype=float)) for k, row in wide.iterrows()]
+        unit = pos[unit_code]
     else:
-        g = c.groupby(["year", "level_from", "level_to"])["count"].sum()
-        items = [(k, np.full(n_units, float(n))) for k, n in g.items()]
-    for (year, lf, lt), n in items:
-        moves.setdefault(int(year), []).append((_LEVEL_INDEX[lf], _LEVEL_INDEX[lt], n))
+        unit = np.zeros(len(c), dtype=np.int64)
+    ok = (unit >= 0) & (year_code >= 0) & (lf >= 0) & (lt >= 0)
+    n_lv = len(LEVELS)
+    rank = np.argsort(np.argsort(np.array(LEVELS)))  # a level's place in name order
+    step = (year_code * n_lv + rank[lf]) * n_lv + rank[lt]
+    keys, which = np.unique(step[ok], return_inverse=True)
+    width = n_units if per_unit else 1
+    total = np.bincount(which * width + unit[ok], weights=c["count"].to_numpy(dtype=float)[ok],
+                        minlength=keys.size * width).reshape(keys.size, width)
+    by_name = np.argsort(np.array(LEVELS))
+    for key, n in zip(keys, total, strict=True):
+        y, r_from, r_to = key // (n_lv * n_lv), (key // n_lv) % n_lv, key % n_lv
+        moves.setdefault(int(years[y]), []).append(
+            (int(by_name[r_from]), int(by_name[r_to]), n if per_unit else np.full(n_units, n[0])))
     return moves
+
+
+#: Bytes of one block of units projected together: a block's arrays stay in the
+#: processor's cache through all its years instead of streaming through memory each year.
+BLOCK_BYTES = 1 << 21
 
 
 def run(base: Base, moves: Moves, base_year: int, target_year: int,
@@ -241,49 +292,82 @@ def run(base: Base, moves: Moves, base_year: int, target_year: int,
     """Project every unit; return means and persons (units x years) and a feasible flag.
 
     ``on_short="raise"`` raises :class:`NotEnoughPeople` for the first unit with more
-    completions than holders of a level; ``"flag"`` marks it infeasible (its figures are
-    then meaningless) and carries on.
+    completions than holders of a level (in the first year and step where any unit is
+    short); ``"flag"`` marks it infeasible (its figures are then meaningless) and carries
+    on. Units are projected in blocks of about :data:`BLOCK_BYTES`, each unit exactly as
+    alone.
     """
-    n_units = base.arr.shape[0]
-    w0, n_w = base.age_min - base.lo, base.age_max - base.age_min + 1
-    work = base.arr[:, :, w0:w0 + n_w].copy()
-    spare = np.empty_like(work)
-    young = base.arr[:, :, :w0].sum(axis=1)
-    first = work[:, :, 0].sum(axis=1)
+    n_units, n_lv = base.arr.shape[:2]
     n_years = target_year - base_year + 1
+    n_w = base.age_max - base.age_min + 1
     means, persons = np.empty((n_units, n_years)), np.empty((n_units, n_years))
     ok = np.ones(n_units, dtype=bool)
+    size = max(1, BLOCK_BYTES // (8 * n_lv * (n_w + n_years)))
+    shorts = []
+    for b0 in range(0, n_units, size):
+        blk = slice(b0, min(b0 + size, n_units))
+        short = _run_block(base, moves, blk, base_year, target_year, means[blk], persons[blk],
+                           ok[blk], stop=on_short == "raise")
+        if short is not None:
+            shorts.append(short)
+    if shorts:
+        _, _, i, year, lf, n, total = min(shorts)
+        unit = "" if base.by is None else f"{base.by} {base.units[i]}: "
+        raise NotEnoughPeople(
+            f"{unit}{year}: {n:.0f} completions from {LEVELS[lf]} but only {total:.0f} people "
+            "of working age hold that level", column="count", expected=f"at most {total:.0f}",
+            found=float(n))
+    return means, persons, ok
+
+
+def _run_block(base: Base, moves: Moves, blk: slice, base_year: int, target_year: int,
+               means: np.ndarray, persons: np.ndarray, ok: np.ndarray, stop: bool
+               ) -> tuple | None:
+    """:func:`run` for the units ``blk``, writing into their rows of ``means``,
+    ``persons`` and ``ok``; with ``stop``, the first shortfall ends it and is returned as
+    (step, move, unit, year, level_from, count, holders)."""
+    arr, present, mix = base.arr[blk], base.present[blk], base.mix[blk]
+    n_units, n_lv = arr.shape[:2]
+    w0, n_w = base.age_min - base.lo, base.age_max - base.age_min + 1
+    n_years = target_year - base_year + 1
+    # ages of working age as a window sliding down one buffer: ageing a year moves the
+    # window, the entering cohort is written just below it, the oldest falls out of it
+    buf = np.empty((n_units, n_lv, n_w + n_years - 1))
+    work = buf[:, :, n_years - 1:]
+    work[...] = arr[:, :, w0:w0 + n_w]
+    young = arr[:, 0, :w0].copy()  # people by age below working age
+    for i in range(1, n_lv):
+        young += arr[:, i, :w0]
+    first = work[:, :, 0].sum(axis=1)
 
     def measure(t: int) -> None:
         by_level = work.sum(axis=2)
         persons[:, t] = by_level.sum(axis=1)
+        by_level *= base.yrs  # a sum per unit, not a matrix product: the same in any block
         with np.errstate(invalid="ignore", divide="ignore"):
-            means[:, t] = (by_level @ base.yrs) / persons[:, t]
+            means[:, t] = by_level.sum(axis=1) / persons[:, t]
 
     measure(0)
     for step, year in enumerate(range(base_year + 1, target_year + 1), start=1):
-        spare[:, :, 1:] = work[:, :, :-1]  # age a-1 -> a; the oldest cohort leaves
-        work, spare = spare, work
+        work = buf[:, :, n_years - 1 - step:n_years - 1 - step + n_w]  # age a-1 -> a
         a = w0 - step
-        size = np.where(base.present[:, a], young[:, a], first) if 0 <= a < w0 else first
-        work[:, :, 0] = base.mix * size[:, None]
+        size = np.where(present[:, a], young[:, a], first) if 0 <= a < w0 else first
+        work[:, :, 0] = mix * size[:, None]
         if base.surv is not None:
             work *= base.surv
-        for lf, lt, n in moves.get(year, ()):
+        for k, (lf, lt, n_all) in enumerate(moves.get(year, ())):
+            n = n_all[blk]
             have = work[:, lf, :]
             total = have.sum(axis=1)
             short = n > total + 1e-9
             if short.any():
-                if on_short == "raise":
+                if stop:
                     i = int(short.argmax())
-                    unit = "" if base.by is None else f"{base.by} {base.units[i]}: "
-                    raise NotEnoughPeople(
-                        f"{unit}{year}: {n[i]:.0f} completions from {LEVELS[lf]} but only "
-                        f"{total[i]:.0f} people of working age hold that level",
-                        column="count", expected=f"at most {total[i]:.0f}", found=float(n[i]))
+                    return step, k, blk.start + i, year, lf, n[i], total[i]
                 ok &= ~short
-            moved = n[:, None] * (have / np.where(total > 0, total, 1.0)[:, None])
-            work[:, lf, :] = have - moved
-            work[:, lt, :] = work[:, lt, :] + moved
+            moved = have / np.where(total > 0, total, 1.0)[:, None]
+            moved *= n[:, None]
+            have -= moved  # a view of work
+            work[:, lt, :] += moved
         measure(step)
-    return means, persons, ok
+    return None
