@@ -98,6 +98,9 @@ def test_sex_total_mixed_with_male_and_female_is_refused():
         one_unit_per_group(df, ["unit_id"], "population")
     one_unit_per_group(df, ["unit_id", "sex"], "population")
     one_unit_per_group(df.assign(sex=["male", "female"]), ["unit_id"], "population")
+    # without any grouping the whole table is one group: still refused
+    with pytest.raises(DataError, match="mixed with male/female"):
+        one_unit_per_group(df, [], "population")
 
 
 def test_known_values_and_programmes():

@@ -209,7 +209,9 @@ def one_unit_per_group(df: pd.DataFrame, by: Sequence[str], what: str,
             grp = [df[c] for c in by]
             tot = pd.Series(tot, index=df.index).groupby(grp).transform("any").to_numpy()
             mf = pd.Series(mf, index=df.index).groupby(grp).transform("any").to_numpy()
-        both = tot & mf
+            both = tot & mf
+        else:  # one group, which holds both kinds: name its first 'total' row
+            both = tot
         if both.any():
             i = df.index[both.argmax()]
             raise DataError(f"{what}: sex 'total' rows mixed with male/female rows at "
