@@ -84,3 +84,26 @@ def test_cleaning_log_lists_sheets_found_and_used():
                      pd.DataFrame(columns=FINDING_COLUMNS))
     assert "| enrolments | r.xlsx | 说明 | False |  |" in log
     assert "| enrolments | r.xlsx | 学员名单 | True | 3,4 |" in log
+
+
+def test_by_distinct_memo_normalises_each_value_once():
+    import pandas as pd
+
+    from eduanalytics.ingest.core import by_distinct
+
+    seen: list[list] = []
+
+    def upper(u: pd.Series) -> pd.DataFrame:
+        seen.append([v for v in u if isinstance(v, str)])
+        return pd.DataFrame({"value": u.str.upper(), "n": u.str.len()}, index=u.index)
+
+    memo: dict = {}
+    first = pd.Series(["a", "b", None, "a"], dtype="string")
+    second = pd.Series(["b", "c", "c", None], dtype="string")
+    got = [by_distinct(x, upper, memo=memo) for x in (first, second)]
+    assert seen == [["a", "b"], ["c"]]  # "b" was not normalised again
+    assert by_distinct(pd.Series(["a", "b"], dtype="string"), upper, memo=memo)["value"].tolist() == ["A", "B"]
+    assert len(seen) == 2  # nothing new: fn not called again
+    for x, g in zip((first, second), got, strict=True):
+        assert g["value"].tolist() == by_distinct(x, upper)["value"].tolist() == [
+            v.upper() if isinstance(v, str) else pd.NA for v in x]

@@ -44,3 +44,7 @@ def test_group_ids_exact_over_mixed_columns():
                          "v": pd.Series(["bc", "c"], dtype="string[pyarrow]")})
     h = group_ids(pair, ["u", "v"])
     assert h[0] != h[1]
+    # numbered in order of first appearance, whatever the categories' order
+    cat = pd.DataFrame({"p": pd.Categorical(["y", "x", "y"], categories=["x", "y"])})
+    assert group_ids(cat, ["p"]).tolist() == [0, 1, 0]
+    assert group_ids(keys, ["k", "p"]).tolist() == [0, 1, 0, 2, 3, 2]

@@ -146,18 +146,22 @@ def value_map(builtin: dict[str, object], spec=None, field: str | None = None) -
 
 
 def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
-                categorical: bool = False) -> pd.DataFrame:
+                categorical: bool = False, memo: dict | None = None) -> pd.DataFrame:
     """Apply a Series -> DataFrame normaliser to the distinct values of ``s`` only.
 
-    Missing cells give the normaliser's result for a missing value. With
+    Missing cells give the normaliser's result for a missing value. ``memo`` (a dict kept
+    by the caller across the pieces of one register) remembers the results per distinct
+    value, so each piece only normalises the values no earlier piece held: ``fn`` must
+    treat each value on its own, as every distinct-value normaliser here does. With
     ``categorical=True`` the text columns of the result come back as categoricals (each
     distinct text stored once; what the register's millions of rows use), others keep the
     normaliser's dtypes.
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    u = pd.Series(list(uniques) + [pd.NA], dtype=s.dtype if s.dtype != object else object)
-    res = fn(u)
-    take = np.where(codes < 0, len(u) - 1, codes)
+    dtype = s.dtype if s.dtype != object else object
+    res = fn(pd.Series(list(uniques) + [pd.NA], dtype=dtype)) if memo is None \
+        else _remembered(pd.Index(uniques, dtype=object), fn, memo, dtype)
+    take = np.where(codes < 0, len(res) - 1, codes)
     if not categorical:
         out = res.iloc[take]
         out.index = s.index
@@ -177,8 +181,23 @@ def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
     return pd.DataFrame(cols, index=s.index)
 
 
+def _remembered(values: pd.Index, fn: Callable[[pd.Series], pd.DataFrame], memo: dict,
+                dtype) -> pd.DataFrame:
+    """``fn`` over ``values`` plus a missing value (last row), from ``memo`` where known."""
+    known: pd.DataFrame | None = memo.get("table")
+    new = values if known is None else values[known.index.get_indexer(values) < 0]
+    if len(new) or known is None:
+        res = fn(pd.Series(list(new) + [pd.NA], dtype=dtype))
+        fresh = res.iloc[:-1].set_axis(new)
+        memo["table"] = fresh if known is None else pd.concat([known, fresh])
+        memo["missing"] = res.iloc[-1:]
+    out = pd.concat([memo["table"].reindex(values), memo["missing"]])
+    return out.reset_index(drop=True)
+
+
 def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,
-               required: bool = False, categorical: bool = False) -> pd.DataFrame:
+               required: bool = False, categorical: bool = False,
+               memo: dict | None = None) -> pd.DataFrame:
     """Map coded cells (在读, 是, 线上 ...) to ids.
 
     Parameters
@@ -195,6 +214,8 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
         A blank cell is an error when true.
     categorical : bool
         Text results as categoricals (see :func:`by_distinct`).
+    memo : dict, optional
+        Results remembered across calls (see :func:`by_distinct`).
 
     Returns
     -------
@@ -203,7 +224,7 @@ def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: 
         differed from a canonical key), ``unknown`` (a non-blank cell not recognised).
     """
     return by_distinct(s, lambda u: _map_distinct(u, mapping, header, expected, required),
-                       categorical)
+                       categorical, memo)
 
 
 def _map_distinct(s: pd.Series, mapping: dict[str, object], header: str, expected: str,

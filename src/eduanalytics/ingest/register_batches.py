@@ -16,6 +16,7 @@ shares :func:`finish`.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ from eduanalytics.ingest.register_rows import (
     duplicate_rejections,
     find_duplicates,
     normalise_rows,
+    schema_check,
 )
 
 #: Clean columns held as categoricals between pieces (few distinct values each).
@@ -39,10 +41,19 @@ COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
            "register_fail_reason", "mode", "sex", "school_unit_id", "_file")
 
 
+def _str_category(s: pd.Series) -> pd.Series:
+    """A text column as a categorical whose categories are ``str`` (whatever it held)."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return s.astype("str").astype("category")
+    if s.cat.categories.dtype != "str":
+        return s.cat.rename_categories(pd.Index(s.cat.categories.astype(str), dtype="str"))
+    return s
+
+
 def compact(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its :data:`COMPACT` columns as categoricals (the others untouched)."""
-    cols = {c: frame[c].astype("category") for c in COMPACT
-            if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    """``frame`` with its :data:`COMPACT` columns as categoricals of ``str`` (the others
+    untouched)."""
+    cols = {c: _str_category(frame[c]) for c in COMPACT if c in frame.columns}
     return frame.assign(**cols) if cols else frame
 
 
@@ -58,9 +69,7 @@ def concat_compact(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _sorted_str(s: pd.Series) -> pd.Series:
     """A categorical whose categories are the values present, as sorted ``str``."""
-    s = s.cat.remove_unused_categories()
-    if s.cat.categories.dtype != "str":
-        s = s.cat.rename_categories(pd.Index(s.cat.categories.astype(str), dtype="str"))
+    s = _str_category(s).cat.remove_unused_categories()
     return s.cat.reorder_categories(sorted(s.cat.categories))
 
 
@@ -106,10 +115,30 @@ def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return maybe.loc[have.isin(want)]
 
 
+def release_memory() -> None:
+    """Hand freed memory back to the system between pieces: Arrow's pool, then the C heap
+    (glibc's ``malloc_trim``, as Dask's workers do); otherwise each piece's freed working
+    set would stay in the process and count towards its peak."""
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc():
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, Windows, musl): nothing to trim
+        return None
+
+
+_LIBC = _glibc()
+
+
 def _clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[int, RowsOutcome]:
-    out = normalise_rows(piece, rules)
+    out = normalise_rows(piece, rules, check_schema=False)
     out.clean = compact(out.clean)
-    pa.default_memory_pool().release_unused()  # hand the piece's Arrow buffers back
+    release_memory()
     return len(piece), out
 
 
@@ -149,7 +178,11 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         del out
     table = concat_compact(clean)
     del clean
+    # the schema checked once over every piece's rows (row by row, so the same answer)
+    table, failed = schema_check(table, rules, raw_rows)
+    rejected.append(failed)
     dups = find_duplicates(table[[*rules.key_cols, "_file", "_row"]], rules.key_cols, order)
+    release_memory()
     if len(dups):
         rejected.append(duplicate_rejections(raw_rows(dups[["_file", "_row"]]), dups, rules))
     return finish(rules, files, rows_in, table, rejected, changes, dups, order)
@@ -194,7 +227,11 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
              else [path])
 
     def again(rows: pd.DataFrame) -> pd.DataFrame:
-        found = [rows_of(p, rows) for p in pieces()]
+        found = []
+        for piece in pieces():
+            found.append(rows_of(piece, rows))
+            del piece
+            release_memory()
         return pd.concat(found, ignore_index=True)
 
     return run_batches(itertools.chain([first], stream), rules, files, again)

@@ -54,6 +54,13 @@ class RegisterRules:
     programme_from: dict | None = None
     school_col: str | None = None
     key_cols: list[str] = field(default_factory=list)
+    #: per column, the distinct values already normalised (kept across the pieces of a
+    #: register: each piece normalises only the values no earlier piece held)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def remembered(self, column: str) -> dict:
+        """The memo of one column (see :func:`eduanalytics.ingest.core.by_distinct`)."""
+        return self.memo.setdefault(column, {})
 
 
 @dataclass
@@ -126,7 +133,7 @@ def _changes(step: str, records: list[tuple[str, pd.Series, str]]) -> pd.DataFra
     return out.astype({"n": "int64"})
 
 
-def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
+def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = True) -> RowsOutcome:
     """Normalise and validate a block of register rows (see the module docstring).
 
     Parameters
@@ -135,6 +142,9 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         Header-mapped rows with ``_file``/``_row`` (names already dropped).
     rules : RegisterRules
         Units, value maps, age band, dates, salt.
+    check_schema : bool
+        Validate the clean rows against the ``enrolments`` schema here (:func:`schema_check`);
+        the pandas engine passes False and checks all pieces' rows at once at the end.
 
     Returns
     -------
@@ -147,11 +157,12 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     checks: list[tuple[str, pd.DataFrame, pd.Series | None]] = []
     optional: list[tuple[str, pd.DataFrame]] = []
 
-    dates = normalise_dates(df["enrol_date"])
+    dates = by_distinct(df["enrol_date"], normalise_dates, memo=rules.remembered("enrol_date"))
     ids = parse_id_numbers(df["id_number"], rules.reference)
     masked_id = pd.Series(pd.NA, index=idx, dtype="string")  # filled for rejected rows below
     checks.append(("id_number", ids, masked_id))
-    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units), categorical=True)
+    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units), categorical=True,
+                       memo=rules.remembered("unit"))
     blank_unit = df["unit"].isna() | df["unit"].astype("string").str.strip().eq("")
     checks.append(("unit", unit.assign(error=unit["error"].astype("string").mask(
         blank_unit, hdr["unit"] + ": blank; expected a unit of the config")), None))
@@ -166,12 +177,15 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
 
     def coded(col: str, required: bool = False):
         return lambda s: map_values(s, rules.values.get(col, {}), hdr.get(col, col),
-                                    rules.expected.get(col, ""), required=required, categorical=True)
+                                    rules.expected.get(col, ""), required=required, categorical=True,
+                                    memo=rules.remembered(col))
 
     out = pd.DataFrame(index=idx)
     if kind == "register":
-        lvl_from = opt("level_from", lambda s: map_attainment(s, rules.values.get("level_from", {})))
-        lvl_to = opt("level_to", lambda s: map_attainment(s, rules.values.get("level_to", {})))
+        lvl_from = opt("level_from", lambda s: map_attainment(s, rules.values.get("level_from", {}),
+                                                              rules.remembered("level_from")))
+        lvl_to = opt("level_to", lambda s: map_attainment(s, rules.values.get("level_to", {}),
+                                                          rules.remembered("level_to")))
         if "programme" in df.columns:
             prog = coded("programme", required=True)(df["programme"])
         else:  # programme_from: {field: level_to, map: {level id: programme}}
@@ -187,7 +201,8 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         status = coded("status", required=True)(df["status"])
         checks += [("programme", prog, None), ("status", status, None)]
         batch = opt("batch", coded("batch"))
-        done = opt("completed_date", normalise_dates)
+        done = opt("completed_date", lambda s: by_distinct(
+            s, normalise_dates, memo=rules.remembered("completed_date")))
         done = done.assign(unknown=done["error"].notna())
         optional[-1] = ("completed_date", done)
         regd = opt("registered", coded("registered"))
@@ -262,28 +277,58 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
         sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
     extra = ["_file", "_row"]
     if rules.school_col:
-        school = by_distinct(df[rules.school_col], lambda u: normalise_unit_names(u, rules.units))
+        school = by_distinct(df[rules.school_col], lambda u: normalise_unit_names(u, rules.units),
+                             memo=rules.remembered("school"))
         out["school_unit_id"] = school["value"].astype("string")
         changes.append((hdr.get(rules.school_col, rules.school_col), school["error"].notna(),
                         "school not a unit of the config: school_unit_id left blank"))
     if kind == "training":
         course = df["course"] if "course" in df.columns else pd.Series("", index=idx)
         out["_course"] = clean_text(course.astype("string")).fillna("")
-    cols = ENROLMENT_COLS + (["school_unit_id"] if rules.school_col else [])
     cand = pd.concat([out.loc[keep], df.loc[keep, extra]], axis=1)
-    table, failures = validate(cand[cols], "enrolments")
-    if len(failures):
-        fail_idx = failures["index"].unique()
-        why_fail = "schema check failed: " + failures.groupby("index")["check"].agg("; ".join).reindex(fail_idx)
-        fmask = pd.Series(idx.isin(fail_idx), index=idx)
-        fpos = np.flatnonzero(fmask.to_numpy())
-        fshown = df.iloc[fpos].assign(id_number=mask_id(ids["value"].iloc[fpos].fillna("")))
-        rejected.append(reject_records(rules.step, df, fmask, "<row>", why_fail, None,
-                                       original_json(fshown)))
-    clean = pd.concat([table, cand.loc[table.index, [c for c in cand.columns if c not in cols]]], axis=1)
-    return RowsOutcome(clean=clean.reset_index(drop=True),
+    if check_schema:
+        cand, failed = schema_check(cand, rules, lambda rows: df.loc[df["_row"].isin(rows["_row"])])
+        rejected.append(failed)
+    return RowsOutcome(clean=cand.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
                        changes=_changes(rules.step, changes), rows_in=len(df))
+
+
+def schema_check(cand: pd.DataFrame, rules: RegisterRules,
+                 raw_rows) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate candidate clean rows against the ``enrolments`` schema (pandera, lazily).
+
+    Parameters
+    ----------
+    cand : DataFrame
+        Enrolment columns plus ``_file``, ``_row`` and the duplicate-key extras.
+    rules : RegisterRules
+        For the step name, headers and the reference date.
+    raw_rows : callable
+        ``_file``/``_row`` pairs -> (at least) those raw rows, for the failing rows'
+        rejected records (their original cells, ID masked).
+
+    Returns
+    -------
+    clean : DataFrame
+        The passing rows, coerced to the schema's dtypes, extras kept.
+    rejected : DataFrame
+        One record per failing row, naming every failed check.
+    """
+    cols = ENROLMENT_COLS + (["school_unit_id"] if rules.school_col else [])
+    table, failures = validate(cand[cols], "enrolments")
+    extras = cand.loc[table.index, [c for c in cand.columns if c not in cols]]
+    clean = pd.concat([table, extras], axis=1)
+    if not len(failures):
+        return clean, pd.DataFrame(columns=REJECT_COLUMNS)
+    why = ("schema check failed: " + failures.groupby("index")["check"].agg("; ".join)).rename("_why")
+    bad = cand.loc[why.index, ["_file", "_row"]].join(why).astype({"_file": str, "_row": "int64"})
+    raw = raw_rows(bad)
+    rows = raw.assign(_file=raw["_file"].astype(str)).merge(bad, on=["_file", "_row"], how="inner")
+    ids = parse_id_numbers(rows["id_number"], rules.reference)
+    shown = rows.assign(id_number=mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna("")))
+    return clean, reject_records(rules.step, rows, pd.Series(True, index=rows.index), "<row>",
+                                 rows["_why"], None, original_json(shown))
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -308,11 +353,15 @@ def _codes(s: pd.Series) -> np.ndarray:
 def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """One integer per row, equal exactly when the rows' ``cols`` are equal (missing equal
     to missing): per-column codes combined pairwise and re-factorised, so no hashing of
-    Python objects and no collisions."""
+    Python objects and no collisions. Numbered in order of first appearance."""
     group = np.zeros(len(keys), dtype=np.int64)
-    for c in cols:
+    for i, c in enumerate(cols):
         code = _codes(keys[c]) + 1  # 0 = missing
-        group = pd.factorize(group * (int(code.max(initial=0)) + 1) + code)[0].astype(np.int64)
+        # a first column's codes are used as they are when more columns follow; each later
+        # column is combined with them and the pairs numbered again
+        group = code if i == 0 else group * (int(code.max(initial=0)) + 1) + code
+        if i > 0 or len(cols) == 1:
+            group = pd.factorize(group)[0].astype(np.int64)
     return group
 
 
@@ -350,13 +399,13 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
         o = np.argsort(pos, kind="stable")
         k, pos = k.iloc[o].reset_index(drop=True), pos[o]
     group = group_ids(k, key_cols)
-    dup = pd.Series(group).duplicated(keep="first").to_numpy()
+    # groups are numbered in order of first appearance: a row repeats an earlier key exactly
+    # when its number is not above every number before it (no second hash table)
+    seen = np.maximum.accumulate(np.concatenate([[-1], group[:-1]]))
+    dup = group <= seen
     if not dup.any():
         return pd.DataFrame(columns=cols)
-    # rows are in file order, so a group's first row is its row that is not a duplicate
-    first_at = np.zeros(int(group.max()) + 1, dtype=np.int64)
-    first_at[group[~dup]] = np.flatnonzero(~dup)
-    later, first = np.flatnonzero(dup), first_at[group[dup]]
+    later, first = np.flatnonzero(dup), np.flatnonzero(~dup)[group[dup]]
     return pd.DataFrame({"_file": names[pos[later] >> 40].astype(str),
                          "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
                          "first_file": names[pos[first] >> 40].astype(str),

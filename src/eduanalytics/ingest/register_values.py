@@ -63,9 +63,10 @@ def value_maps(extra: dict[str, dict[str, str]] | None = None) -> dict[str, dict
     return maps
 
 
-def map_attainment(s: pd.Series, extra: dict[str, object]) -> pd.DataFrame:
+def map_attainment(s: pd.Series, extra: dict[str, object], memo: dict | None = None) -> pd.DataFrame:
     """Attainment labels to level ids (config ``values`` first, then the built-in labels);
-    same columns as :func:`map_values`, text as categoricals."""
+    same columns as :func:`map_values`, text as categoricals; ``memo`` as for
+    :func:`by_distinct`."""
     def one(u: pd.Series) -> pd.DataFrame:
         res = normalise_attainment(u)
         key = clean_text(u.astype("string"))
@@ -77,4 +78,4 @@ def map_attainment(s: pd.Series, extra: dict[str, object]) -> pd.DataFrame:
                              "changed": changed.astype(bool), "unknown": unknown.astype(bool)},
                             index=u.index)
 
-    return by_distinct(s, one, categorical=True)
+    return by_distinct(s, one, categorical=True, memo=memo)
