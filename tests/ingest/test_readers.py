@@ -87,6 +87,12 @@ def test_missing_sheet_names_the_sheets_that_exist(tmp_path):
         read_xlsx_table(p, sheet=5)
     with pytest.raises(InputError, match="培训项目"):
         read_xlsx_table(p, sheet={"has_columns": ["培训项目"]})
+    # an optional sheet: None when missing, the sheet when there
+    assert read_xlsx_table(p, sheet={"has_columns": ["培训项目"]}, missing_ok=True) is None
+    assert read_xlsx_table(p, sheet="职业培训", missing_ok=True) is None
+    found = read_xlsx_table(p, sheet={"has_columns": ["公民身份号码"]}, header_rows=[3, 4],
+                            missing_ok=True)
+    assert found.attrs["sheet"] == "学员名单" and found["_row"].tolist() == [5, 7]
 
 
 def test_unreadable_files_are_input_errors(tmp_path):

@@ -138,7 +138,7 @@ def _rows_from(ws, top: list[list], first: int):
 
 def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[str] | None = None,
                     max_header_row: int = MAX_HEADER_ROW, header_rows: list[int] | None = None,
-                    header_join: str = "/") -> pd.DataFrame:
+                    header_join: str = "/", missing_ok: bool = False) -> pd.DataFrame | None:
     """Read a worksheet whose header need not be on row 1 (python-calamine).
 
     Parameters
@@ -155,6 +155,9 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
         1-based header rows; one row, or a parent over a child row.
     header_join : str
         Joins a parent and a repeated child name.
+    missing_ok : bool
+        Return None, not an error, when no sheet is the one ``sheet`` names (an optional
+        sheet: picked and read with the sheet parsed once).
 
     Returns
     -------
@@ -189,7 +192,12 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
         top = ws.to_python(skip_empty_area=False, nrows=max_header_row)
         return fill_merged(top, ws.merged_cell_ranges or [], max_header_row)
 
-    idx = pick_table(names, sheet, texts_of, path, "sheet")
+    try:
+        idx = pick_table(names, sheet, texts_of, path, "sheet")
+    except InputError:
+        if missing_ok:
+            return None
+        raise
     ws = sheet_of(idx)
     merged = ws.merged_cell_ranges or []
     nrows, width = (ws.end[0] + 1, ws.end[1] + 1) if ws.end else (0, 0)
