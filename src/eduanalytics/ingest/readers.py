@@ -1,9 +1,11 @@
 """Readers for the files bureaus publish and export: CSV, XLSX, tables inside DOCX, Parquet.
 
 Every reader returns the file's cells without type guessing (CSV and DOCX cells as strings;
-XLSX cells as python-calamine gives them, so real date cells stay dates) with the header
-texts as column names, plus two columns: ``_file`` (the path) and ``_row`` (the row number
-a person sees: the CSV line number, the Excel row number, the DOCX table row).
+XLSX columns of text as Arrow-backed strings, other XLSX columns as the cells Excel holds,
+so real date cells stay dates and numbers numbers: :mod:`eduanalytics.ingest.xlsx_columns`)
+with the header texts as column names, plus two columns: ``_file`` (the path) and ``_row``
+(the row number a person sees: the CSV line number, the Excel row number, the DOCX table
+row).
 
 Where the table sits is a *layout* (the Frictionless Table Dialect's words): ``sheet`` or
 ``table`` (a name, a 0-based index, or ``{has_columns: [...]}``) and ``header_rows``
