@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from eduanalytics.ingest.readers import detect_encoding, read_csv_table, read_xlsx_table
 
 
@@ -85,6 +87,12 @@ def test_missing_sheet_names_the_sheets_that_exist(tmp_path):
         read_xlsx_table(p, sheet=5)
     with pytest.raises(InputError, match="培训项目"):
         read_xlsx_table(p, sheet={"has_columns": ["培训项目"]})
+    # an optional sheet: None when missing, the sheet when there
+    assert read_xlsx_table(p, sheet={"has_columns": ["培训项目"]}, missing_ok=True) is None
+    assert read_xlsx_table(p, sheet="职业培训", missing_ok=True) is None
+    found = read_xlsx_table(p, sheet={"has_columns": ["公民身份号码"]}, header_rows=[3, 4],
+                            missing_ok=True)
+    assert found.attrs["sheet"] == "学员名单" and found["_row"].tolist() == [5, 7]
 
 
 def test_unreadable_files_are_input_errors(tmp_path):
@@ -167,4 +175,82 @@ def test_xlsx_cells_as_excel_holds_them(tmp_path):
     row = df.iloc[0]
     # a whole number stays a whole number (not 3.31e14 as text), empty is None, dates datetimes
     assert row["身份证号"] == 331004199001011 and isinstance(row["身份证号"], int)
-    assert row["日期"] == dt.datetime(2024, 3, 6) and row["备注"] is None and row["比例"] == 0.5
+    assert row["日期"] == dt.datetime(2024, 3, 6) and pd.isna(row["备注"]) and row["比例"] == 0.5
+
+
+def test_sheet_off_a1_with_a_unit_merged_down(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C2"] = "名册"
+    ws.merge_cells("C2:E2")
+    rows = (["序号", "所属单位", "报名日期"], [1, "路南街道", dt.date(2024, 3, 6)],
+            [2, None, "2024-03-07"], [None, None, None], [3, "新桥镇", None])
+    for r, row in enumerate(rows, start=3):
+        for col, v in zip("CDE", row, strict=True):
+            ws[f"{col}{r}"] = v
+    ws.merge_cells("D4:D5")
+    p = tmp_path / "off.xlsx"
+    wb.save(p)
+    df = read_xlsx_table(p, header_keywords=["序号", "所属单位", "报名日期"])
+    assert list(df.columns) == ["column_1", "column_2", "序号", "所属单位", "报名日期", "_file", "_row"]
+    assert df.attrs["header_rows"] == [3] and df.attrs["merged_filled"] == 1
+    assert df["_row"].tolist() == [4, 5, 7]  # the empty row 6 is dropped
+    assert df["序号"].tolist() == [1, 2, 3] and all(type(v) is int for v in df["序号"])
+    assert df["所属单位"].dtype == pd.StringDtype("pyarrow")
+    assert df["所属单位"].tolist() == ["路南街道", "路南街道", "新桥镇"]
+    assert df["报名日期"].tolist() == [dt.datetime(2024, 3, 6), "2024-03-07", None]
+    assert df["column_1"].isna().all()
+
+
+def test_rows_are_read_as_calamine_iterates_them_or_whole(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from eduanalytics.ingest.readers import _rows_from
+
+    grid = [["", "", ""], ["", "t", ""], ["", "a", "b"], ["", "c", "d"]]
+
+    class FirstUsedRow:
+        """A calamine whose ``iter_rows`` would start at the first used row."""
+
+        start = (1, 1)
+
+        def to_python(self, skip_empty_area=False, nrows=None):
+            return [list(r) for r in grid[:nrows]]
+
+        def iter_rows(self):
+            return iter([r[1:] for r in grid[1:]])
+
+    blocks, col0 = _rows_from(FirstUsedRow(), [list(r) for r in grid[:2]], 2)
+    assert col0 == 0 and [(i, rows) for i, rows in blocks] == [(2, grid[2:])]
+    # the installed calamine iterates from row 1, from the first used column: read in blocks
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for ref, v in (("B2", "t"), ("B3", "a"), ("C3", "b"), ("B4", "c"), ("C4", "d")):
+        wb.active[ref] = v
+    p = tmp_path / "g.xlsx"
+    wb.save(p)
+    ws = CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0)
+    blocks, col0 = _rows_from(ws, ws.to_python(skip_empty_area=False, nrows=2), 2)
+    assert col0 == 1 and [(i, rows) for i, rows in blocks] == [(2, [["a", "b"], ["c", "d"]])]
+
+
+def test_workbook_kept_open_follows_the_file(tmp_path):
+    import os
+
+    import openpyxl
+
+    from eduanalytics.ingest.readers import list_sheets, open_workbook
+
+    p = tmp_path / "c.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "甲"
+    wb.save(p)
+    assert open_workbook(p) is open_workbook(p) and list_sheets(p) == ["甲"]
+    st = p.stat()
+    wb.active.title = "乙"
+    wb.save(p)
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))  # rewritten within the same clock tick
+    assert list_sheets(p) == ["乙"]

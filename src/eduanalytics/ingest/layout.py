@@ -7,6 +7,7 @@ Pure functions over a grid of cell values (row 0 = the file's first row); the re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,70 @@ def find_header(texts: list[list[str]], keywords: list[str] | None = None) -> in
     return next((i for i, n in enumerate(counts) if widest and n >= 0.6 * widest), 0)
 
 
+@dataclass(frozen=True)
+class Header:
+    """Where a table's header sits: ``row`` (0-based, the row naming the columns; the body
+    starts below it), the column ``names``, ``rows`` (1-based header rows, for ``attrs``)."""
+
+    row: int
+    names: list[str]
+    rows: list[int]
+
+
+def locate_header(top: list[list[Any]], width: int, nrows: int, *, file: str | Path,
+                  sheet: str | None = None, merged: list | None = None,
+                  header_rows: list[int] | None = None, header_keywords: list[str] | None = None,
+                  header_join: str = "/", max_header_row: int = MAX_HEADER_ROW) -> Header:
+    """Find the header among a table's top rows and name its columns.
+
+    Parameters
+    ----------
+    top : list of list
+        The table's first rows (at least ``max(max_header_row, *header_rows)`` of them, or
+        all the table has), row 0 = the file's first row.
+    width, nrows : int
+        The table's width and its number of rows.
+    file, sheet, merged, header_rows, header_keywords, header_join, max_header_row
+        As in :func:`frame_from_grid`.
+
+    Returns
+    -------
+    Header
+    """
+    if not width:
+        raise InputError("the sheet/table is empty", file=file, sheet=sheet,
+                         expected="a header row and data rows")
+    n_top = min(nrows, max(max_header_row, max(header_rows or [0])))
+    grid = [list(r) + [None] * (width - len(r)) for r in top[:n_top]]
+    texts = fill_merged(grid, merged or [], n_top)
+    if header_rows:
+        rows = [int(r) - 1 for r in header_rows]
+        if len(rows) > 2 or any(r < 0 or r >= nrows for r in rows):
+            raise InputError(f"header_rows {header_rows} lie outside the table's {nrows} rows",
+                             file=file, sheet=sheet, expected="one or two 1-based row numbers")
+        best = rows[-1]
+        parent = texts[rows[0]] if len(rows) == 2 else [""] * width
+    else:
+        best = find_header(texts, header_keywords)
+        if best < 0:
+            raise InputError(f"no header row with the expected columns in the first {n_top} rows",
+                             file=file, sheet=sheet, expected=" / ".join(header_keywords or []))
+        parent = texts[best - 1] if best > 0 else [""] * width
+        # a parent row only groups: several distinct texts, none of them already a header
+        # word, e.g. 基本信息 / 学习情况 over their columns (a title merged across counts once)
+        keys = {header_key(k) for k in header_keywords or []}
+        if len({p for p in parent if p}) <= 1 or any(header_key(p) in keys for p in parent if p
+                                                      and p not in texts[best]):
+            parent = [""] * width
+    header = texts[best]
+    if not header_rows or len(header_rows) == 1:
+        # a cell merged down from the parent row repeats its text: not a parent/child pair
+        parent = [p if p != h else "" for p, h in zip(parent, header, strict=True)]
+    hr = [int(r) for r in header_rows] if header_rows else (
+        [best, best + 1] if any(parent) else [best + 1])
+    return Header(row=best, names=_unique(header, parent, header_join), rows=hr)
+
+
 def frame_from_grid(grid: list[list[Any]], *, file: str | Path, sheet: str | None = None,
                     merged: list | None = None, header_rows: list[int] | None = None,
                     header_keywords: list[str] | None = None, header_join: str = "/",
@@ -121,46 +186,19 @@ def frame_from_grid(grid: list[list[Any]], *, file: str | Path, sheet: str | Non
         Header texts as columns, ``_file``, ``_row``; ``attrs["header_rows"]``.
     """
     width = max((len(r) for r in grid), default=0)
-    if not width:
-        raise InputError("the sheet/table is empty", file=file, sheet=sheet,
-                         expected="a header row and data rows")
+    head = locate_header(grid, width, len(grid), file=file, sheet=sheet, merged=merged,
+                         header_rows=header_rows, header_keywords=header_keywords,
+                         header_join=header_join, max_header_row=max_header_row)
     grid = [list(r) + [None] * (width - len(r)) for r in grid]
-    top = min(len(grid), max(max_header_row, max(header_rows or [0])))
-    texts = fill_merged(grid, merged or [], top)
-    if header_rows:
-        rows = [int(r) - 1 for r in header_rows]
-        if len(rows) > 2 or any(r < 0 or r >= len(grid) for r in rows):
-            raise InputError(f"header_rows {header_rows} lie outside the table's {len(grid)} rows",
-                             file=file, sheet=sheet, expected="one or two 1-based row numbers")
-        best = rows[-1]
-        parent = texts[rows[0]] if len(rows) == 2 else [""] * width
-    else:
-        best = find_header(texts, header_keywords)
-        if best < 0:
-            raise InputError(f"no header row with the expected columns in the first {top} rows",
-                             file=file, sheet=sheet, expected=" / ".join(header_keywords or []))
-        parent = texts[best - 1] if best > 0 else [""] * width
-        # a parent row only groups: several distinct texts, none of them already a header
-        # word, e.g. 基本信息 / 学习情况 over their columns (a title merged across counts once)
-        keys = {header_key(k) for k in header_keywords or []}
-        if len({p for p in parent if p}) <= 1 or any(header_key(p) in keys for p in parent if p
-                                                      and p not in texts[best]):
-            parent = [""] * width
-    header = texts[best]
-    if not header_rows or len(header_rows) == 1:
-        # a cell merged down from the parent row repeats its text: not a parent/child pair
-        parent = [p if p != h else "" for p, h in zip(parent, header, strict=True)]
-    names = _unique(header, parent, header_join)
+    best = head.row
     body, filled = _fill_body_merges(grid, merged or [], best + 1)
     keep = [i for i, row in enumerate(body)
             if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)]
     rows_kept = [body[i] for i in keep]
-    df = (pd.DataFrame(rows_kept, columns=names, dtype=object) if rows_kept
-          else pd.DataFrame(columns=names))
-    hr = [int(r) for r in header_rows] if header_rows else (
-        [best, best + 1] if any(parent) else [best + 1])
+    df = (pd.DataFrame(rows_kept, columns=head.names, dtype=object) if rows_kept
+          else pd.DataFrame(columns=head.names))
     df = df.assign(_file=str(file), _row=[best + 2 + i for i in keep])
-    df.attrs.update({"header_rows": hr, "sheet": sheet, "merged_filled": filled})
+    df.attrs.update({"header_rows": head.rows, "sheet": sheet, "merged_filled": filled})
     return df
 
 

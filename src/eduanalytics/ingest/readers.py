@@ -1,9 +1,11 @@
 """Readers for the files bureaus publish and export: CSV, XLSX, tables inside DOCX, Parquet.
 
 Every reader returns the file's cells without type guessing (CSV and DOCX cells as strings;
-XLSX cells as python-calamine gives them, so real date cells stay dates) with the header
-texts as column names, plus two columns: ``_file`` (the path) and ``_row`` (the row number
-a person sees: the CSV line number, the Excel row number, the DOCX table row).
+XLSX columns of text as Arrow-backed strings, other XLSX columns as the cells Excel holds,
+so real date cells stay dates and numbers numbers: :mod:`eduanalytics.ingest.xlsx_columns`)
+with the header texts as column names, plus two columns: ``_file`` (the path) and ``_row``
+(the row number a person sees: the CSV line number, the Excel row number, the DOCX table
+row).
 
 Where the table sits is a *layout* (the Frictionless Table Dialect's words): ``sheet`` or
 ``table`` (a name, a 0-based index, or ``{has_columns: [...]}``) and ``header_rows``
@@ -19,10 +21,13 @@ An unreadable file (corrupt zip, empty file, wrong extension) is an
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import itertools
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from eduanalytics.errors import InputError
@@ -32,8 +37,10 @@ from eduanalytics.ingest.layout import (  # noqa: F401  (find_header, frame_from
     fill_merged,
     find_header,
     frame_from_grid,
+    locate_header,
     pick_table,
 )
+from eduanalytics.ingest.xlsx_columns import BLOCK, body_columns, row_blocks
 
 SUPPORTED = (".csv", ".txt", ".xlsx", ".xlsm", ".docx", ".parquet")
 
@@ -62,17 +69,49 @@ def detect_encoding(path: str | Path) -> str:
     return best.encoding
 
 
+#: Workbooks opened lately, by :func:`_fingerprint` (see :func:`open_workbook`).
+_OPEN: OrderedDict[tuple, Any] = OrderedDict()
+_KEEP_OPEN = 2
+
+
+def _fingerprint(path: Path) -> tuple:
+    """What identifies a workbook's content: its path, size, modification time and the
+    end of the file (the zip's central directory, holding every part's CRC-32), so a
+    workbook rewritten within the same clock tick is not mistaken for the old one."""
+    st = path.stat()
+    with open(path, "rb") as fh:
+        fh.seek(max(0, st.st_size - 65_536))
+        tail = hashlib.blake2b(fh.read(), digest_size=16).digest()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, tail)
+
+
 def open_workbook(path: Path):
-    """The workbook (python-calamine); an empty or damaged file is an :class:`InputError`."""
+    """The workbook (python-calamine); an empty or damaged file is an :class:`InputError`.
+
+    Opening reads the workbook's shared strings (every distinct text of every sheet: for
+    a register, about one per learner), so the last :data:`_KEEP_OPEN` workbooks opened
+    are kept, by content: the register step lists the sheets, resolves the one to read
+    and reads it, each through here. Parsed sheets are not kept (their cells are the bulk
+    of the memory).
+    """
     from python_calamine import CalamineWorkbook
 
+    path = Path(path)
     if path.stat().st_size == 0:
         raise InputError("the file is empty", file=path, expected="an Excel workbook (.xlsx)")
+    key = _fingerprint(path)
+    if key in _OPEN:
+        _OPEN.move_to_end(key)
+        return _OPEN[key]
     try:
-        return CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # zip errors, not a workbook
         raise InputError(f"cannot open as an Excel workbook ({exc})", file=path,
                          expected="an .xlsx workbook saved by Excel or WPS") from None
+    _OPEN[key] = wb
+    while len(_OPEN) > _KEEP_OPEN:
+        _OPEN.popitem(last=False)
+    return wb
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -80,33 +119,28 @@ def list_sheets(path: str | Path) -> list[str]:
     return list(open_workbook(Path(path)).sheet_names)
 
 
-def _excel_values(df: pd.DataFrame) -> pd.DataFrame:
-    """Cells as Excel holds them (what openpyxl gave): an empty cell None, a whole number
-    int (calamine reads every number as float: 331004199001011234 stored as a number must
-    not become 3.31e17), a date-only cell a datetime."""
-    for c in df.columns:
-        if df[c].dtype != object or str(c).startswith("_"):
-            continue
-        col = df[c]
-        kind = col.map(type)
-        empty = kind.eq(str) & col.eq("")
-        whole = kind.eq(float)
-        if whole.any():
-            vals = col[whole]
-            whole.loc[whole] = [v.is_integer() for v in vals]
-        is_date = kind.eq(dt.date)
-        if empty.any() or whole.any() or is_date.any():
-            col = col.copy()
-            col[empty] = None
-            col[whole] = [int(v) for v in col[whole]]
-            col[is_date] = [dt.datetime(d.year, d.month, d.day) for d in col[is_date]]
-            df[c] = col
-    return df
+def _rows_from(ws, top: list[list], first: int):
+    """The sheet's rows from 0-based row ``first`` on, in blocks, and the column of their
+    first cell; ``top`` is the sheet's first rows as ``to_python`` gives them.
+
+    python-calamine's ``iter_rows`` yields the rows from the sheet's first on, each from the
+    first used column; that is checked against ``to_python`` (whose rows start at column
+    A), which is read whole instead should a version of calamine iterate otherwise.
+    """
+    col0 = ws.start[1] if ws.start else 0
+    rows = ws.iter_rows()
+    head = [list(r) for r in itertools.islice(rows, len(top))]
+    if head == [r[col0:] for r in top] and all(not any(r[:col0]) for r in top):
+        lead = [(first, head[first:])] if len(head) > first else []
+        blocks = itertools.chain(lead, row_blocks(rows, len(head)))
+        return blocks, col0
+    whole = ws.to_python(skip_empty_area=False)
+    return ((i, whole[i:i + BLOCK]) for i in range(first, len(whole), BLOCK)), 0
 
 
 def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[str] | None = None,
                     max_header_row: int = MAX_HEADER_ROW, header_rows: list[int] | None = None,
-                    header_join: str = "/") -> pd.DataFrame:
+                    header_join: str = "/", missing_ok: bool = False) -> pd.DataFrame | None:
     """Read a worksheet whose header need not be on row 1 (python-calamine).
 
     Parameters
@@ -123,37 +157,69 @@ def read_xlsx_table(path: str | Path, sheet: Any = None, header_keywords: list[s
         1-based header rows; one row, or a parent over a child row.
     header_join : str
         Joins a parent and a repeated child name.
+    missing_ok : bool
+        Return None, not an error, when no sheet is the one ``sheet`` names (an optional
+        sheet: picked and read with the sheet parsed once).
+
+    Returns
+    -------
+    DataFrame
+        One column per header cell: a column of text only as Arrow-backed strings (empty
+        cells missing), any other as the cells Excel holds (None, int for a whole number,
+        float, datetime for a date cell, text); ``_file`` (categorical) and ``_row`` (the
+        Excel row number). Built column by column
+        (:mod:`eduanalytics.ingest.xlsx_columns`), never cell by cell.
 
     Notes
     -----
-    Merged cells (from the sheet's ``<mergeCells>``) are filled with their value in the
-    header rows, so a title merged across the top is skipped and a parent header merged
-    over its child columns only groups them: the child names the column.
-    ``attrs``: ``sheet``, ``sheets`` (all sheet names), ``header_rows``.
+    Merged cells (from the sheet's ``<mergeCells>``, as calamine reports them) are filled
+    with their value in the header rows, so a title merged across the top is skipped and
+    a parent header merged over its child columns only groups them: the child names the
+    column. Below the header a merged range's cells all take its value.
+    ``attrs``: ``sheet``, ``sheets`` (all sheet names), ``header_rows``, ``merged_filled``.
     """
     path = Path(path)
     wb = open_workbook(path)
     names = list(wb.sheet_names)
-    cache: dict[int, tuple[list, list]] = {}
+    parsed: dict[int, Any] = {}
 
-    def grid_of(i: int) -> tuple[list, list]:
-        """(cells, merged ranges) of sheet i, read once."""
-        if i not in cache:
-            ws = wb.get_sheet_by_index(i)
-            cache[i] = (ws.to_python(skip_empty_area=False), ws.merged_cell_ranges or [])
-        return cache[i]
+    def sheet_of(i: int):
+        """Sheet i, parsed once."""
+        if i not in parsed:
+            parsed[i] = wb.get_sheet_by_index(i)
+        return parsed[i]
 
     def texts_of(i: int) -> list[list[str]]:
-        return fill_merged(*grid_of(i), max_header_row)
+        ws = sheet_of(i)
+        top = ws.to_python(skip_empty_area=False, nrows=max_header_row)
+        return fill_merged(top, ws.merged_cell_ranges or [], max_header_row)
 
-    idx = pick_table(names, sheet, texts_of, path, "sheet")
-    grid, merged = grid_of(idx)
-    df = frame_from_grid(grid, file=path, sheet=names[idx], merged=merged, header_rows=header_rows,
-                         header_keywords=header_keywords, header_join=header_join,
-                         max_header_row=max_header_row)
-    attrs = dict(df.attrs)
-    df = _excel_values(df)
-    df.attrs.update(attrs, sheets=names)
+    try:
+        idx = pick_table(names, sheet, texts_of, path, "sheet")
+    except InputError:
+        if missing_ok:
+            return None
+        raise
+    ws = sheet_of(idx)
+    merged = ws.merged_cell_ranges or []
+    nrows, width = (ws.end[0] + 1, ws.end[1] + 1) if ws.end else (0, 0)
+    n_top = min(nrows, max(max_header_row, max(header_rows or [0])))
+    top = ws.to_python(skip_empty_area=False, nrows=n_top) if nrows else []
+    head = locate_header(top, width, nrows, file=path, sheet=names[idx], merged=merged,
+                         header_rows=header_rows, header_keywords=header_keywords,
+                         header_join=header_join, max_header_row=max_header_row)
+    blocks, col0 = _rows_from(ws, top, head.row + 1)
+    body = body_columns(blocks, width, merged, head.row + 1, nrows - 1, col0)
+    if len(body.rows):
+        df = pd.DataFrame({n: (c if isinstance(c, pd.api.extensions.ExtensionArray)
+                               else pd.Series(c, dtype=object, copy=False))
+                           for n, c in zip(head.names, body.columns, strict=True)})
+    else:
+        df = pd.DataFrame(columns=head.names)
+    df["_file"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), [str(path)])
+    df["_row"] = body.rows
+    df.attrs.update(sheet=names[idx], sheets=names, header_rows=head.rows,
+                    merged_filled=body.filled)
     return df
 
 
