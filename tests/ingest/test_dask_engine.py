@@ -6,6 +6,14 @@ Hand-built register (3 parts, one per town, 4 rows each = 12 rows):
 - part c (蓬街镇): row 2 is learner A again (first seen in part a, row 1) in the same
   programme -> a duplicate across partitions, found only by looking at every part.
 So 12 in, 3 rejected, 9 clean; the duplicate's reason names row 1 of part a.
+
+A harder register adds two parts to those three:
+- part d (3 rows): row 1 is learner 戊 of part b row 1 again (same programme) -> duplicate
+  of row 1 of b; row 2 is a new learner; row 3 repeats row 2 -> duplicate of row 2 of the
+  same part;
+- part e (2 rows): every row rejected (unknown unit 椒江区; 2023-02-30 is no date), so its
+  clean part is empty.
+So 17 in, 3 + 2 + 2 = 7 rejected, 10 clean.
 """
 
 from __future__ import annotations
@@ -61,6 +69,27 @@ def register(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def harder(tmp_path_factory, register):
+    folder = tmp_path_factory.mktemp("harder") / "register"
+    folder.mkdir()
+    for p in register.glob("*.parquet"):
+        (folder / p.name).write_bytes(p.read_bytes())
+    b1 = pd.read_parquet(register / "b.parquet").iloc[0].tolist()
+    new = ["丑", _id("19940101", "123"), "金清镇", "大专及以上学历提升", "2023-03-06", "在读", "线下"]
+    d = [b1[:4] + ["2023-04-01", "在读", "线上"], new, list(new)]
+    e = [["寅", _id("19950101", "234"), "椒江区", "初高中学历提升", "2023-03-06", "在读", "线下"],
+         ["卯", _id("19960101", "345"), "金清镇", "初高中学历提升", "2023-02-30", "在读", "线下"]]
+    for part, body in (("d", d), ("e", e)):
+        pd.DataFrame(body, columns=HEAD).to_parquet(folder / f"{part}.parquet")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def harder_pandas(harder, cfg):
+    return ingest_register(harder, cfg, engine="pandas", salt="test-salt")
+
+
+@pytest.fixture(scope="module")
 def by_pandas(register, cfg):
     return ingest_register(register, cfg, engine="pandas", salt="test-salt")
 
@@ -88,6 +117,71 @@ def test_pandas_engine_on_parts_hand_checked(by_pandas):
 def test_dask_synchronous_identical(register, cfg, by_pandas):
     b = ingest_register(register, cfg, engine="dask", scheduler="synchronous", salt="test-salt")
     _same(by_pandas, b)
+
+
+def test_harder_register_hand_checked(harder_pandas):
+    res = harder_pandas
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (17, 10, 7)
+    rej = res.rejected.assign(part=res.rejected["file"].map(lambda f: Path(f).stem))
+    got = {(p, r): why for p, r, why in rej[["part", "row", "reason"]].itertuples(index=False)}
+    assert set(got) == {("a", 3), ("b", 2), ("c", 2), ("d", 1), ("d", 3), ("e", 1), ("e", 2)}
+    assert got[("d", 1)].startswith("duplicate of row 1 of ") and "b.parquet" in got[("d", 1)]
+    assert got[("d", 3)] == "duplicate of row 2 (same learner, same programme)"
+    assert "椒江区" in got[("e", 1)] and "2023-02-30" in got[("e", 2)]
+
+
+@pytest.mark.parametrize("buckets, dict_share", [(1, 0.2), (2, 1.0), (32, 0.0)])
+def test_dask_identical_any_buckets_and_encoding(harder, cfg, harder_pandas, monkeypatch,
+                                                 buckets, dict_share):
+    """However the keys are bucketed and whichever text is dictionary-encoded on the way
+    back (none, or every column), the answer is the pandas engine's; part e's clean part
+    is empty."""
+    from eduanalytics.ingest import dask_engine
+
+    monkeypatch.setattr(dask_engine, "MAX_BUCKETS", buckets)
+    monkeypatch.setattr(dask_engine, "DICT_SHARE", dict_share)
+    b = ingest_register(harder, cfg, engine="dask", scheduler="synchronous", salt="test-salt")
+    _same(harder_pandas, b)
+
+
+def _run_dask(path, cfg, **kw):
+    from eduanalytics.ingest import register as reg
+    from eduanalytics.ingest.dask_engine import run_dask
+
+    spec = reg.register_spec(cfg, path)
+    return run_dask(path, lambda cols: reg.make_rules(cfg, spec, "register", f"enrolments[{path.name}]",
+                                                      "test-salt", False, None, cols),
+                    lambda raw: reg.prepare(raw, "register", spec, str(path)), **kw)
+
+
+def test_dask_out_dir_writes_parts_identical(harder, cfg, harder_pandas, tmp_path):
+    """With an output folder the workers write the clean table as one Parquet part per
+    partition (in partition order; part e's is empty); read back in order they are the
+    pandas engine's table, and the rejected rows and log are unchanged."""
+    out = tmp_path / "clean"
+    res = _run_dask(harder, cfg, scheduler="synchronous", out_dir=out)
+    files = sorted(p.name for p in out.glob("*.parquet"))
+    assert files == [f"part-{i:05d}.parquet" for i in range(5)]
+    assert not (out / "_candidates").exists()
+    parts = [pd.read_parquet(out / f) for f in files]
+    assert [len(p) for p in parts] == [3, 3, 3, 1, 0]
+    table = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(table, harder_pandas.tables["enrolments"])
+    pd.testing.assert_frame_equal(res.rejected, harder_pandas.rejected)
+    pd.testing.assert_frame_equal(res.changes, harder_pandas.changes)
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (17, 10, 7)
+    lazy = res.tables["enrolments"]
+    assert len(lazy.compute()) == 10
+
+
+def test_dask_out_dir_must_be_new(harder, cfg, tmp_path):
+    from eduanalytics.errors import ConfigError
+
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "part-00000.parquet").write_bytes(b"old")
+    with pytest.raises(ConfigError, match="already holds Parquet"):
+        _run_dask(harder, cfg, scheduler="synchronous", out_dir=out)
 
 
 def test_dask_cluster_by_address_identical(register, cfg, by_pandas):

@@ -1,37 +1,70 @@
 """The register pipeline on Dask: a partitioned Parquet register, one partition per file.
 
-Identical to the pandas engine by construction: each partition goes through the SAME
-pandas function (:func:`eduanalytics.ingest.register_rows.normalise_rows`); duplicates,
-which need every row, are found exactly by shuffling the clean rows' keys on
-``learner_key`` (every row of a learner lands in one partition) and running the same
-:func:`find_duplicates` there; the duplicates' rejected-row records come from a second,
-filtering pass over the raw partitions. Runs on a local cluster
-(``distributed.LocalCluster``) by default, an existing cluster given its address, or
-``scheduler="synchronous"`` (in-process, for tests).
+Identical to the pandas engine by construction, and built so that only small things travel
+between processes. One task per partition reads the file, maps its headers and runs the
+SAME pandas function as the pandas engine
+(:func:`eduanalytics.ingest.register_rows.normalise_rows`); it returns its rejected rows and
+change counts, keeps its clean rows (in the worker's memory, or as a Parquet file when an
+output folder is given) and splits the clean rows' duplicate keys (``key_cols``, part
+number, row number) into a fixed number of buckets by a hash of ``learner_key``. Every row
+of a learner lands in the same bucket, so one task per bucket finds the duplicates
+exactly, with the same :func:`find_duplicates`, and hands each partition its own. A last
+task per partition drops them from its clean rows and writes their rejected-row records
+from the few raw rows concerned (read again from the file, by row number).
+
+The clean table comes back to the caller compactly (Arrow, low-cardinality text
+dictionary-encoded), or, with ``out_dir``, is written by the workers as Parquet parts
+(``part-00000.parquet`` ... in partition order) and never held by one process: a worker
+holds one partition at a time, so the register may be larger than any process's memory.
+
+Runs on a local cluster (``distributed.LocalCluster``) by default, an existing cluster
+given its address, or one of dask's own schedulers (``"synchronous"`` for tests).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from eduanalytics.errors import ConfigError
 from eduanalytics.ingest.core import StepResult
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
-    RowsOutcome,
     duplicate_rejections,
     find_duplicates,
     normalise_rows,
 )
 
+#: Most buckets of the duplicate search (at most one per partition).
+MAX_BUCKETS = 32
+#: A text column is dictionary-encoded for the trip to the client when it has at most
+#: this share of distinct values.
+DICT_SHARE = 0.2
+_CANDIDATES = "_candidates"  # under out_dir; "_" prefixed: Parquet readers skip it
+
 
 @contextmanager
-def dask_client(scheduler: str | None = None, n_workers: int | None = None):
+def dask_client(scheduler: str | None = None, n_workers: int | None = None,
+                memory_limit: str | int | None = None):
     """A Dask client: a new local cluster (default), an existing one by address, or none
-    for ``"synchronous"``/``"threads"``/``"processes"`` (dask's own schedulers)."""
+    for ``"synchronous"``/``"threads"``/``"processes"`` (dask's own schedulers).
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        ``tcp://host:port`` of a running scheduler, a dask scheduler name, or None for a
+        new ``LocalCluster`` (one thread per worker, no dashboard).
+    n_workers : int, optional
+        Workers of the new local cluster (default: dask's choice from the cores).
+    memory_limit : str or int, optional
+        Per-worker memory limit of the new local cluster (dask's ``"auto"`` by default).
+    """
     import dask
 
     if scheduler in ("synchronous", "threads", "processes"):
@@ -44,25 +77,15 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None):
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=memory_limit or "auto") as cluster, Client(cluster) as client:
         yield client
-
-
-def _read_prepared(path: str, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
-    from eduanalytics.ingest.columnar import read_parquet_part
-
-    return prepare(read_parquet_part(path))
-
-
-def _rows_of(prepared: pd.DataFrame, dups: pd.DataFrame) -> pd.DataFrame:
-    keys = dups[["_file", "_row"]]
-    return prepared.assign(_file=prepared["_file"].astype(str)).merge(keys, on=["_file", "_row"])
 
 
 def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
              prepare: Callable[[pd.DataFrame], pd.DataFrame], scheduler: str | None = None,
-             n_workers: int | None = None) -> StepResult:
+             n_workers: int | None = None, out_dir: str | Path | None = None,
+             memory_limit: str | int | None = None) -> StepResult:
     """Run the register pipeline over a partitioned Parquet register on Dask.
 
     Parameters
@@ -77,14 +100,20 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
         Scheduler address; ``"synchronous"`` for in-process; default a new LocalCluster.
     n_workers : int, optional
         Workers of the local cluster.
+    out_dir : path-like, optional
+        Write the clean table here as Parquet parts, one per partition, instead of
+        returning it: for a register larger than memory. Must not hold Parquet files yet.
+    memory_limit : str or int, optional
+        Per-worker memory limit of the local cluster.
 
     Returns
     -------
     StepResult
-        The same as the pandas engine's on the same files.
+        The same as the pandas engine's on the same files. With ``out_dir``,
+        ``tables["enrolments"]`` is a lazy ``dask.dataframe`` over the written parts
+        (``rows_clean`` counts them).
     """
     import dask
-    import dask.dataframe as dd
     import pyarrow.parquet as pq
 
     from eduanalytics.ingest.columnar import arrow_to_frame, parquet_parts
@@ -95,38 +124,154 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     order = {f: i for i, f in enumerate(names)}
     meta = prepare(arrow_to_frame(pq.read_schema(files[0]).empty_table(), files[0], 1))
     rules = make_rules(list(meta.columns))
-    with dask_client(scheduler, n_workers):
-        ddf = dd.from_map(_read_prepared, names, prepare=prepare, meta=meta,
-                          divisions=[None] * (len(names) + 1), enforce_metadata=False)
-        ddf = ddf.persist()  # read and header-mapped once; the duplicates' pass reuses it
-        outcomes = [dask.delayed(normalise_rows)(part, rules) for part in ddf.to_delayed()]
-        outcomes = dask.persist(*outcomes)
-        key_cols = [*rules.key_cols, "_file", "_row"]
-        key_meta = normalise_rows(meta, rules).clean[key_cols]
-        keys = dd.from_delayed([dask.delayed(_clean_keys)(o, key_cols) for o in outcomes],
-                               meta=key_meta, verify_meta=False)
-        if keys.npartitions > 1:
-            keys = keys.shuffle(on="learner_key", npartitions=keys.npartitions, shuffle_method="tasks")
-        dup_meta = find_duplicates(key_meta, rules.key_cols, order)
-        dups = keys.map_partitions(find_duplicates, rules.key_cols, order, meta=dup_meta).compute()
-        dups = dups.astype({"_file": str, "_row": "int64"})
-        raw_dups = ddf.map_partitions(_rows_of, dups, meta=_rows_of(meta, dups.head(0))).compute()
-        results = dask.compute(*[dask.delayed(_parts)(o) for o in outcomes])
-    clean = pd.concat([r[0] for r in results], ignore_index=True)
-    rows_in = sum(r[3] for r in results)
-    dup_rej = duplicate_rejections(_sorted(raw_dups, order), dups, rules)
-    return finish(rules, files, rows_in, clean, [r[1] for r in results] + [dup_rej],
-                  [r[2] for r in results], dups, order)
+    out = _prepare_out_dir(out_dir)
+    n_buckets = max(1, min(len(names), MAX_BUCKETS))
+    first = [dask.delayed(_first_pass, nout=2 + n_buckets, pure=True)(
+        name, i, prepare, rules, n_buckets, out) for i, name in enumerate(names)]
+    dups = [dask.delayed(_bucket_duplicates, nout=len(names), pure=True)(
+        [f[2 + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
+    second = [dask.delayed(_second_pass, pure=True)(
+        first[i][1], name, i, prepare, rules, [d[i] for d in dups], out)
+        for i, name in enumerate(names)]
+    with dask_client(scheduler, n_workers, memory_limit):
+        summaries, finals = dask.compute([f[0] for f in first], second)
+    rejected = [s[0] for s in summaries] + [f[1] for f in finals]
+    changes = [s[1] for s in summaries]
+    rows_in = sum(s[2] for s in summaries)
+    empty = pd.DataFrame(columns=["_file", "_row", "first_file", "first_row"])
+    if out is None:
+        clean = _from_arrow([f[0] for f in finals])
+        return finish(rules, files, rows_in, clean, rejected, changes, empty, order)
+    shutil.rmtree(out / _CANDIDATES, ignore_errors=True)
+    n_clean = sum(f[0] for f in finals)
+    res = finish(rules, files, rows_in, pd.DataFrame(index=pd.RangeIndex(n_clean)), rejected,
+                 changes, empty, order)
+    import dask.dataframe as dd
+
+    res.tables["enrolments"] = dd.read_parquet(str(out))
+    return res
 
 
-def _clean_keys(outcome: RowsOutcome, cols: list[str]) -> pd.DataFrame:
-    return outcome.clean[cols]
+def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
+    if out_dir is None:
+        return None
+    out = Path(out_dir)
+    if out.exists() and any(out.glob("*.parquet")):
+        raise ConfigError(f"output folder {out} already holds Parquet files", key="out_dir",
+                          allowed="a new or empty folder")
+    (out / _CANDIDATES).mkdir(parents=True, exist_ok=True)
+    return out
 
 
-def _parts(outcome: RowsOutcome) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
-    return outcome.clean, outcome.rejected, outcome.changes, outcome.rows_in
+def _part_file(out: Path, i: int, candidate: bool = False) -> Path:
+    return (out / _CANDIDATES if candidate else out) / f"part-{i:05d}.parquet"
 
 
-def _sorted(rows: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
-    return (rows.assign(_part=rows["_file"].astype(str).map(order))
-            .sort_values(["_part", "_row"], kind="stable").drop(columns="_part"))
+def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFrame],
+                rules: RegisterRules, n_buckets: int, out: Path | None) -> tuple:
+    """Read, map and normalise one partition (one task).
+
+    Returns ``(summary, clean, *buckets)``: ``summary`` = (rejected rows, change counts,
+    rows in); ``clean`` = the clean rows (or the path they were written to, with ``out``);
+    each bucket = the duplicate keys of the clean rows whose ``learner_key`` hashes to it.
+    """
+    from eduanalytics.ingest.columnar import read_parquet_part
+
+    outcome = normalise_rows(prepare(read_parquet_part(name)), rules)
+    clean = outcome.clean
+    keys = clean[rules.key_cols].assign(_part=np.int32(i), _row=clean["_row"].to_numpy(np.int64))
+    bucket = (pd.util.hash_pandas_object(clean["learner_key"], index=False).to_numpy()
+              % np.uint64(n_buckets)).astype(np.int64)
+    sort = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[sort], np.arange(n_buckets + 1))
+    pieces = [keys.iloc[sort[bounds[b]:bounds[b + 1]]].reset_index(drop=True)
+              for b in range(n_buckets)]
+    if out is not None:
+        cand = _part_file(out, i, candidate=True)
+        clean.drop(columns=["_file"]).to_parquet(cand, index=False)
+        clean = cand
+    return ((outcome.rejected, outcome.changes, outcome.rows_in), clean, *pieces)
+
+
+def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
+                       key_cols: list[str]) -> tuple[pd.DataFrame, ...]:
+    """The duplicates among one bucket's keys (all partitions), split by partition."""
+    keys = pd.concat(pieces, ignore_index=True)
+    keys["_file"] = pd.Categorical.from_codes(keys.pop("_part").to_numpy(), names)
+    dups = find_duplicates(keys, key_cols, {n: i for i, n in enumerate(names)})
+    if dups.empty:
+        return tuple(dups for _ in names)
+    part = dups["_file"].map({n: i for i, n in enumerate(names)}).to_numpy()
+    return tuple(dups.loc[part == p].reset_index(drop=True) for p in range(len(names)))
+
+
+def _second_pass(clean: pd.DataFrame | Path, name: str, i: int,
+                 prepare: Callable[[pd.DataFrame], pd.DataFrame], rules: RegisterRules,
+                 dup_pieces: list[pd.DataFrame], out: Path | None) -> tuple:
+    """Drop one partition's duplicates from its clean rows; their rejected-row records.
+
+    Returns ``(clean, rejected)``: ``clean`` as a compact Arrow table, or (with ``out``)
+    the number of rows written to the partition's Parquet part.
+    """
+    dups = pd.concat(dup_pieces, ignore_index=True) if dup_pieces else pd.DataFrame()
+    if out is not None:
+        clean = pd.read_parquet(clean)
+    if len(dups):
+        clean = clean.loc[~clean["_row"].isin(dups["_row"].to_numpy(np.int64))]
+        rejected = duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules)
+    else:
+        rejected = None
+    clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
+    if out is None:
+        return _to_arrow(clean), rejected
+    clean.to_parquet(_part_file(out, i), index=False)
+    return len(clean), rejected
+
+
+def _raw_rows(name: str, rows: pd.Series, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """The header-mapped raw rows of a partition with these row numbers (1-based)."""
+    import pyarrow.parquet as pq
+
+    from eduanalytics.ingest.columnar import arrow_to_frame
+
+    want = np.unique(rows.to_numpy(np.int64))
+    table = pq.read_table(name).take(pa.array(want - 1))
+    frame = arrow_to_frame(table, name, 1)
+    frame["_row"] = want
+    return prepare(frame)
+
+
+def _to_arrow(clean: pd.DataFrame) -> tuple[pa.Table, dict]:
+    """A clean table for the trip to the client: Arrow, repetitive text dictionary-encoded;
+    with the pandas dtypes to restore."""
+    dtypes = clean.dtypes.to_dict()
+    table = pa.Table.from_pandas(clean, preserve_index=False)
+    for j, col in enumerate(table.columns):
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            enc = col.dictionary_encode()
+            if sum(len(c.dictionary) for c in enc.chunks) <= DICT_SHARE * max(len(col), 1):
+                table = table.set_column(j, table.field(j).name, enc)
+    return table, dtypes
+
+
+def _from_arrow(pieces: list[tuple[pa.Table, dict]]) -> pd.DataFrame:
+    """The clean table from its partitions' compact pieces (partition order kept), with
+    the pandas engine's dtypes."""
+    dtypes = next((d for t, d in pieces if t.num_rows), pieces[0][1])
+    cols = {}
+    for name, dtype in dtypes.items():
+        chunks = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c
+                  for t, _ in pieces for c in t.column(name).chunks if len(c)]
+        if not chunks:
+            cols[name] = pd.Series([], dtype=dtype, name=name)
+            continue
+        kinds = {c.type for c in chunks}
+        if len(kinds) > 1:  # an all-missing part may come as nulls
+            typ = next(k for k in kinds if not pa.types.is_null(k))
+            chunks = [c.cast(typ) for c in chunks]
+        arr = pa.chunked_array(chunks)
+        if hasattr(dtype, "__from_arrow__"):
+            cols[name] = pd.Series(dtype.__from_arrow__(arr), name=name)
+        else:
+            cols[name] = arr.to_pandas().astype(dtype)
+    return pd.DataFrame(cols)
