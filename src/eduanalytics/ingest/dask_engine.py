@@ -135,9 +135,10 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     second = [dask.delayed(_second_pass, pure=False)(
         first[i][1], name, i, prepare, rules, [d[i] for d in dups], out)
         for i, name in enumerate(names)]
-    with dask_client(scheduler, n_workers, memory_limit):
-        summaries, finals = dask.compute([f[0] for f in first], second)
-    rejected = [s[0] for s in summaries] + [f[1] for f in finals]
+    with dask_client(scheduler, n_workers, memory_limit) as client:
+        results = _gather(client, [f[0] for f in first] + second)
+    summaries, finals = results[:len(names)], results[len(names):]
+    rejected = [_rejected(s[0]) for s in summaries] + [_rejected(f[1]) for f in finals]
     changes = [s[1] for s in summaries]
     rows_in = sum(s[2] for s in summaries)
     empty = pd.DataFrame(columns=["_file", "_row", "first_file", "first_row"])
@@ -152,6 +153,25 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
 
     res.tables["enrolments"] = dd.read_parquet(str(out))
     return res
+
+
+def _gather(client, tasks: list) -> list:
+    """Compute the tasks; with a distributed client, fetch the results one at a time (the
+    client never holds one message of every partition's results)."""
+    import dask
+
+    if client is None:
+        return list(dask.compute(*tasks))
+    futures = client.compute(tasks)
+    out = []
+    for f in futures:
+        out.append(f.result())
+        f.release()
+    return out
+
+
+def _rejected(piece: tuple[pa.Table, dict] | None) -> pd.DataFrame | None:
+    return None if piece is None else _from_arrow([piece])
 
 
 def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
@@ -182,7 +202,8 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
     outcome = normalise_rows(prepare(read_parquet_part(name)), rules)
     clean = outcome.clean
     keys = clean[rules.key_cols].assign(_part=np.int32(i), _row=clean["_row"].to_numpy(np.int64))
-    bucket = (pd.util.hash_pandas_object(clean["learner_key"], index=False).to_numpy()
+    # equal keys have an equal first column (learner_key): they share a bucket
+    bucket = (pd.util.hash_pandas_object(clean[rules.key_cols[0]], index=False).to_numpy()
               % np.uint64(n_buckets)).astype(np.int64)
     sort = np.argsort(bucket, kind="stable")
     bounds = np.searchsorted(bucket[sort], np.arange(n_buckets + 1))
@@ -192,7 +213,8 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
         cand = _part_file(out, i, candidate=True)
         clean.drop(columns=["_file"]).to_parquet(cand, index=False)
         clean = cand
-    return ((outcome.rejected, outcome.changes, outcome.rows_in), clean, *pieces)
+    summary = (_compact(outcome.rejected), outcome.changes, outcome.rows_in)
+    return (summary, clean, *pieces)
 
 
 def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
@@ -213,14 +235,14 @@ def _second_pass(clean: pd.DataFrame | Path, name: str, i: int,
     """Drop one partition's duplicates from its clean rows; their rejected-row records.
 
     Returns ``(clean, rejected)``: ``clean`` as a compact Arrow table, or (with ``out``)
-    the number of rows written to the partition's Parquet part.
+    the number of rows written to the partition's Parquet part; ``rejected`` compact too.
     """
     dups = pd.concat(dup_pieces, ignore_index=True) if dup_pieces else pd.DataFrame()
     if out is not None:
         clean = pd.read_parquet(clean)
     if len(dups):
         clean = clean.loc[~clean["_row"].isin(dups["_row"].to_numpy(np.int64))]
-        rejected = duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules)
+        rejected = _compact(duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules))
     else:
         rejected = None
     clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
@@ -241,6 +263,11 @@ def _raw_rows(name: str, rows: pd.Series, prepare: Callable[[pd.DataFrame], pd.D
     frame = arrow_to_frame(table, name, 1)
     frame["_row"] = want
     return prepare(frame)
+
+
+def _compact(rejected: pd.DataFrame) -> tuple[pa.Table, dict] | None:
+    """Rejected-row records for the trip to the client (None when there are none)."""
+    return None if rejected is None or rejected.empty else _to_arrow(rejected)
 
 
 def _to_arrow(clean: pd.DataFrame) -> tuple[pa.Table, dict]:
