@@ -93,29 +93,27 @@ CHILD = {
                "rejected": r.rows_rejected}
     """,
     "dask": """
-        import inspect, shutil
-        from distributed import LocalCluster
+        import inspect
         from eduanalytics.config import load_config
         from eduanalytics.ingest import register as reg
-        from eduanalytics.ingest.dask_engine import run_dask
+        from eduanalytics.ingest.dask_engine import dask_client, run_dask
         from pathlib import Path
         cfg = load_config("luqiao")
         p, out, workers = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
         out = None if out == "-" else Path(out)
-        import dask
-        dask.config.set({"distributed.worker.profile.enabled": False})  # as dask_client does
-        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as c:
+        with dask_client(None, n_workers=workers) as client:  # the engine's own local cluster
             t1 = time.perf_counter()
+            address = client.scheduler.address
             if out is None or "out_dir" in inspect.signature(reg.ingest_register).parameters:
                 kw = {} if out is None else {"out_dir": out}
-                r = reg.ingest_register(p, cfg, engine="dask", scheduler=c.scheduler_address,
+                r = reg.ingest_register(p, cfg, engine="dask", scheduler=address,
                                         training_sheet=None, **kw)
             else:  # what ingest_register does for engine="dask", plus out_dir
                 spec, step = reg.register_spec(cfg, p), f"enrolments[{p.name}]"
                 r = run_dask(p, lambda cols: reg.make_rules(cfg, spec, "register", step,
                              reg.get_salt(cfg.root), False, None, cols),
                              lambda raw: reg.prepare(raw, "register", spec, str(p)),
-                             scheduler=c.scheduler_address, out_dir=out)
+                             scheduler=address, out_dir=out)
             out_parts = len(list(out.glob("*.parquet"))) if out is not None else 0
             out = {"call_s": time.perf_counter() - t1, "rows_in": r.rows_in, "clean": r.rows_clean,
                    "rejected": r.rows_rejected, "parts_written": out_parts}

@@ -47,6 +47,17 @@ MAX_BUCKETS = 32
 #: this share of distinct values.
 DICT_SHARE = 0.2
 _CANDIDATES = "_candidates"  # under out_dir; "_" prefixed: Parquet readers skip it
+#: Settings of the clusters this module starts (a batch job of long single-threaded tasks):
+#: no per-task statistical profiler, and the event-loop tick, system and memory monitors
+#: and work stealing checked every second instead of every 20-500 ms. Measured on 2 cores:
+#: an idle local cluster of 4 workers then burns 0.04 CPU-s per second instead of 0.24.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+}
 
 
 @contextmanager
@@ -59,7 +70,8 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None,
     ----------
     scheduler : str, optional
         ``tcp://host:port`` of a running scheduler, a dask scheduler name, or None for a
-        new ``LocalCluster`` (one thread per worker, no dashboard).
+        new ``LocalCluster`` (one thread per worker, no dashboard,
+        :data:`LOCAL_CLUSTER_CONFIG`).
     n_workers : int, optional
         Workers of the new local cluster (default: dask's choice from the cores).
     memory_limit : str or int, optional
@@ -77,8 +89,7 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None,
         with Client(scheduler) as client:
             yield client
         return
-    # a batch job: no per-task statistical profiler on the workers (about a tenth of their CPU)
-    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), \
             LocalCluster(n_workers=n_workers, threads_per_worker=1, dashboard_address=None,
                          memory_limit=memory_limit or "auto") as cluster, Client(cluster) as client:
         yield client
