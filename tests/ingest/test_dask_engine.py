@@ -8,12 +8,14 @@ Hand-built register (3 parts, one per town, 4 rows each = 12 rows):
 So 12 in, 3 rejected, 9 clean; the duplicate's reason names row 1 of part a.
 
 A harder register adds two parts to those three:
-- part d (3 rows): row 1 is learner 戊 of part b row 1 again (same programme) -> duplicate
+- part d (4 rows): row 1 is learner 戊 of part b row 1 again (same programme) -> duplicate
   of row 1 of b; row 2 is a new learner; row 3 repeats row 2 -> duplicate of row 2 of the
-  same part;
+  same part; row 4 has a wrong check digit AND a blank unit (two records, one row), so the
+  part's records must be ordered by row (1, 3, 4, 4) although the duplicates are found
+  after the other checks;
 - part e (2 rows): every row rejected (unknown unit 椒江区; 2023-02-30 is no date), so its
   clean part is empty.
-So 17 in, 3 + 2 + 2 = 7 rejected, 10 clean.
+So 18 in, 3 + 3 + 2 = 8 rejected, 10 clean.
 """
 
 from __future__ import annotations
@@ -76,7 +78,10 @@ def harder(tmp_path_factory, register):
         (folder / p.name).write_bytes(p.read_bytes())
     b1 = pd.read_parquet(register / "b.parquet").iloc[0].tolist()
     new = ["丑", _id("19940101", "123"), "金清镇", "大专及以上学历提升", "2023-03-06", "在读", "线下"]
-    d = [b1[:4] + ["2023-04-01", "在读", "线上"], new, list(new)]
+    bad = _id("19970101", "456")
+    bad = bad[:-1] + ("1" if bad[-1] != "1" else "2")
+    d = [b1[:4] + ["2023-04-01", "在读", "线上"], new, list(new),
+         ["辰", bad, None, "初高中学历提升", "2023-03-06", "在读", "线下"]]
     e = [["寅", _id("19950101", "234"), "椒江区", "初高中学历提升", "2023-03-06", "在读", "线下"],
          ["卯", _id("19960101", "345"), "金清镇", "初高中学历提升", "2023-02-30", "在读", "线下"]]
     for part, body in (("d", d), ("e", e)):
@@ -121,10 +126,12 @@ def test_dask_synchronous_identical(register, cfg, by_pandas):
 
 def test_harder_register_hand_checked(harder_pandas):
     res = harder_pandas
-    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (17, 10, 7)
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
     rej = res.rejected.assign(part=res.rejected["file"].map(lambda f: Path(f).stem))
+    assert rej.loc[rej["part"] == "d", "row"].tolist() == [1, 3, 4, 4]
     got = {(p, r): why for p, r, why in rej[["part", "row", "reason"]].itertuples(index=False)}
-    assert set(got) == {("a", 3), ("b", 2), ("c", 2), ("d", 1), ("d", 3), ("e", 1), ("e", 2)}
+    assert set(got) == {("a", 3), ("b", 2), ("c", 2), ("d", 1), ("d", 3), ("d", 4), ("e", 1),
+                        ("e", 2)}
     assert got[("d", 1)].startswith("duplicate of row 1 of ") and "b.parquet" in got[("d", 1)]
     assert got[("d", 3)] == "duplicate of row 2 (same learner, same programme)"
     assert "椒江区" in got[("e", 1)] and "2023-02-30" in got[("e", 2)]
@@ -164,12 +171,12 @@ def test_dask_out_dir_writes_parts_identical(harder, cfg, harder_pandas, tmp_pat
     assert files == [f"part-{i:05d}.parquet" for i in range(5)]
     assert not (out / "_candidates").exists()
     parts = [pd.read_parquet(out / f) for f in files]
-    assert [len(p) for p in parts] == [3, 3, 3, 1, 0]
+    assert [len(p) for p in parts] == [3, 3, 3, 1, 0]  # d: row 2 only
     table = pd.concat(parts, ignore_index=True)
     pd.testing.assert_frame_equal(table, harder_pandas.tables["enrolments"])
     pd.testing.assert_frame_equal(res.rejected, harder_pandas.rejected)
     pd.testing.assert_frame_equal(res.changes, harder_pandas.changes)
-    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (17, 10, 7)
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
     lazy = res.tables["enrolments"]
     assert len(lazy.compute()) == 10
 
@@ -207,3 +214,25 @@ def test_dask_needs_parquet_and_cli_takes_engine(cfg, tmp_path):
         args = build_parser().parse_args([cmd, "--engine", "dask", "--scheduler", "tcp://10.0.0.1:8786"])
         assert (args.engine, args.scheduler) == ("dask", "tcp://10.0.0.1:8786")
     assert build_parser().parse_args(["clean"]).engine == "pandas"
+
+
+def test_dask_hands_rejected_rows_in_order(harder, cfg, monkeypatch):
+    """The rejected records reach ``finish`` already ordered by part and row (the records of
+    one row in the order of the checks), so its stable sort is the identity: the client
+    never makes a second copy of them. Part d's duplicates (rows 1, 3) are found after its
+    other checks (row 4) and still come first."""
+    from eduanalytics.ingest import register as reg
+
+    seen = []
+    original = reg.finish
+
+    def spy(rules, files, rows_in, clean, rejected, changes, dups, order):
+        rej = pd.concat([r for r in rejected if r is not None and len(r)], ignore_index=True)
+        seen.append(rej[["file", "row"]].assign(part=rej["file"].map(order)))
+        return original(rules, files, rows_in, clean, rejected, changes, dups, order)
+
+    monkeypatch.setattr(reg, "finish", spy)
+    _run_dask(harder, cfg, scheduler="synchronous")
+    got = seen[0]
+    assert got[["part", "row"]].apply(tuple, axis=1).is_monotonic_increasing
+    assert got.loc[got["file"].str.endswith("d.parquet"), "row"].tolist() == [1, 3, 4, 4]

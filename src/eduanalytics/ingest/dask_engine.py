@@ -139,19 +139,20 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     rules = make_rules(list(meta.columns))
     out = _prepare_out_dir(out_dir)
     n_buckets = max(1, min(len(names), MAX_BUCKETS))
-    first = [dask.delayed(_first_pass, nout=2 + n_buckets, pure=False)(
+    first = [dask.delayed(_first_pass, nout=3 + n_buckets, pure=False)(
         name, i, prepare, rules, n_buckets, out) for i, name in enumerate(names)]
     dups = [dask.delayed(_bucket_duplicates, nout=len(names), pure=False)(
-        [f[2 + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
+        [f[3 + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
     second = [dask.delayed(_second_pass, pure=False)(
-        first[i][1], name, i, prepare, rules, [d[i] for d in dups], out)
+        first[i][1], first[i][2], name, i, prepare, rules, [d[i] for d in dups], out)
         for i, name in enumerate(names)]
     with dask_client(scheduler, n_workers, memory_limit) as client:
         results = _gather(client, [f[0] for f in first] + second)
     summaries, finals = results[:len(names)], results[len(names):]
-    rejected = [_rejected(s[0]) for s in summaries] + [_rejected(f[1]) for f in finals]
-    changes = [s[1] for s in summaries]
-    rows_in = sum(s[2] for s in summaries)
+    # each part's records come sorted by row, the parts in order: finish's sort moves nothing
+    rejected = [_rejected(f[1]) for f in finals]
+    changes = [s[0] for s in summaries]
+    rows_in = sum(s[1] for s in summaries)
     empty = pd.DataFrame(columns=["_file", "_row", "first_file", "first_row"])
     if out is None:
         clean = _from_arrow([f[0] for f in finals])
@@ -204,9 +205,10 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
                 rules: RegisterRules, n_buckets: int, out: Path | None) -> tuple:
     """Read, map and normalise one partition (one task).
 
-    Returns ``(summary, clean, *buckets)``: ``summary`` = (rejected rows, change counts,
-    rows in); ``clean`` = the clean rows (or the path they were written to, with ``out``);
-    each bucket = the duplicate keys of the clean rows whose ``learner_key`` hashes to it.
+    Returns ``(summary, clean, rejected, *buckets)``: ``summary`` = (change counts, rows
+    in); ``clean`` = the clean rows (or the path they were written to, with ``out``);
+    ``rejected`` = the rejected-row records; each bucket = the duplicate keys of the clean
+    rows whose ``learner_key`` hashes to it.
     """
     from eduanalytics.ingest.columnar import read_parquet_part
 
@@ -224,8 +226,7 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
         cand = _part_file(out, i, candidate=True)
         clean.drop(columns=["_file"]).to_parquet(cand, index=False)
         clean = cand
-    summary = (_compact(outcome.rejected), outcome.changes, outcome.rows_in)
-    return (summary, clean, *pieces)
+    return ((outcome.changes, outcome.rows_in), clean, outcome.rejected, *pieces)
 
 
 def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
@@ -240,22 +241,27 @@ def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
     return tuple(dups.loc[part == p].reset_index(drop=True) for p in range(len(names)))
 
 
-def _second_pass(clean: pd.DataFrame | Path, name: str, i: int,
+def _second_pass(clean: pd.DataFrame | Path, rejected: pd.DataFrame, name: str, i: int,
                  prepare: Callable[[pd.DataFrame], pd.DataFrame], rules: RegisterRules,
                  dup_pieces: list[pd.DataFrame], out: Path | None) -> tuple:
-    """Drop one partition's duplicates from its clean rows; their rejected-row records.
+    """Drop one partition's duplicates from its clean rows; all its rejected-row records.
 
     Returns ``(clean, rejected)``: ``clean`` as a compact Arrow table, or (with ``out``)
-    the number of rows written to the partition's Parquet part; ``rejected`` compact too.
+    the number of rows written to the partition's Parquet part; ``rejected``: the records
+    of the first pass and of the duplicates, in the order the pandas engine gives them
+    (by row, stably), compact.
     """
     dups = pd.concat(dup_pieces, ignore_index=True) if dup_pieces else pd.DataFrame()
     if out is not None:
         clean = pd.read_parquet(clean)
     if len(dups):
         clean = clean.loc[~clean["_row"].isin(dups["_row"].to_numpy(np.int64))]
-        rejected = _compact(duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules))
-    else:
-        rejected = None
+        dup_rej = duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules)
+        rejected = pd.concat([f for f in (rejected, dup_rej) if not f.empty] or [rejected],
+                             ignore_index=True)
+    if len(rejected):
+        rejected = rejected.iloc[np.argsort(rejected["row"].to_numpy(np.int64), kind="stable")]
+    rejected = _compact(rejected.reset_index(drop=True))
     clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
     if out is None:
         return _to_arrow(clean), rejected
