@@ -11,6 +11,9 @@ Writes any of: ``register.csv``, ``register.parquet``, ``register.xlsx`` (sheet 
 ``parts/part-XXX.parquet`` (one file per county-sized chunk). Run::
 
     python scripts/make_large_register.py --rows 1000000 --out /tmp/reg --formats csv,parquet,parts
+    python scripts/make_large_register.py --resplit /tmp/reg/register.parquet --part-rows 250000 --out /tmp/reg/parts_250k
+
+(the second splits an existing Parquet register into smaller parts, streaming).
 """
 
 from __future__ import annotations
@@ -72,9 +75,11 @@ def make_register(n: int, seed: int = 20230306, unit_names: list[str] | None = N
     ids_m = ids.view(np.uint8).reshape(n, 18).copy()
     ids_m[wrong, 17] = np.where(ids_m[wrong, 17] == ord("1"), ord("2"), ord("1"))
     ids = ids_m.view("S18").ravel()
-    unit = _choice(rng, units, n).to_numpy(zero_copy_only=False).astype(object)
-    unit[is_f["blank_unit"]] = None
-    unit[is_f["unknown_unit"]] = "椒江区"
+    # unit names as dictionary codes (no 10M Python strings): blank -> null, unknown -> 椒江区
+    unit_codes = rng.choice(len(units), n).astype(np.int32)
+    unit_codes[is_f["unknown_unit"]] = len(units)
+    unit = pa.DictionaryArray.from_arrays(
+        pa.array(unit_codes, mask=is_f["blank_unit"]), pa.array([*units, "椒江区"])).cast(pa.string())
     fmt = rng.random(n)
     dates = pa.array(enrol).cast(pa.string())
     import pyarrow.compute as pc
@@ -89,7 +94,7 @@ def make_register(n: int, seed: int = 20230306, unit_names: list[str] | None = N
         "序号": pa.array(np.arange(1, n + 1)).cast(pa.string()),
         "姓名": _choice(rng, ["学员甲", "学员乙", "学员丙", "学员丁"], n),
         "身份证号": pa.array(ids, type=pa.binary(18)).cast(pa.string()),
-        "所属单位": pa.array(unit, type=pa.string()),
+        "所属单位": unit,
         "项目类别": pc.if_else(pa.array(sec), pa.scalar("初高中学历提升"), pa.scalar("大专及以上学历提升")),
         "原学历": pc.if_else(pa.array(sec), pa.scalar("初中"), pa.scalar("高中")),
         "报读层次": pc.if_else(pa.array(sec), pa.scalar("高中（中专）"), pa.scalar("大专")),
@@ -148,6 +153,29 @@ def write(table: pa.Table, out: Path, formats: list[str], parts: int) -> dict[st
     return paths
 
 
+def resplit(parquet: Path, folder: Path, part_rows: int) -> int:
+    """Split one Parquet register into parts of ``part_rows`` rows (streamed: one part in
+    memory at a time); returns the number of parts written."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.parquet"):
+        old.unlink()
+    i, pending, held = 0, [], 0
+    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=min(part_rows, 1 << 16)):
+        pending.append(batch)
+        held += batch.num_rows
+        if held >= part_rows:
+            table = pa.Table.from_batches(pending)
+            pq.write_table(table.slice(0, part_rows), folder / f"part-{i:04d}.parquet")
+            rest = table.slice(part_rows)
+            pending, held, i = rest.to_batches(), rest.num_rows, i + 1
+    if held:
+        pq.write_table(pa.Table.from_batches(pending), folder / f"part-{i:04d}.parquet")
+        i += 1
+    return i
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -155,7 +183,15 @@ def main() -> None:
     ap.add_argument("--formats", default="csv,parquet,parts", help="csv,parquet,parts,xlsx")
     ap.add_argument("--parts", type=int, default=8)
     ap.add_argument("--seed", type=int, default=20230306)
+    ap.add_argument("--resplit", type=Path, default=None,
+                    help="instead of generating: split this Parquet register into --out, "
+                    "--part-rows rows per part")
+    ap.add_argument("--part-rows", type=int, default=250_000)
     args = ap.parse_args()
+    if args.resplit:
+        n = resplit(args.resplit, args.out, args.part_rows)
+        print(f"{args.resplit} -> {n} parts of <= {args.part_rows:,} rows in {args.out}")
+        return
     t = time.perf_counter()
     table = make_register(args.rows, args.seed)
     print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s "

@@ -6,6 +6,16 @@ Hand-built register (3 parts, one per town, 4 rows each = 12 rows):
 - part c (蓬街镇): row 2 is learner A again (first seen in part a, row 1) in the same
   programme -> a duplicate across partitions, found only by looking at every part.
 So 12 in, 3 rejected, 9 clean; the duplicate's reason names row 1 of part a.
+
+A harder register adds two parts to those three:
+- part d (4 rows): row 1 is learner 戊 of part b row 1 again (same programme) -> duplicate
+  of row 1 of b; row 2 is a new learner; row 3 repeats row 2 -> duplicate of row 2 of the
+  same part; row 4 has a wrong check digit AND a blank unit (two records, one row), so the
+  part's records must be ordered by row (1, 3, 4, 4) although the duplicates are found
+  after the other checks;
+- part e (2 rows): every row rejected (unknown unit 椒江区; 2023-02-30 is no date), so its
+  clean part is empty.
+So 18 in, 3 + 3 + 2 = 8 rejected, 10 clean.
 """
 
 from __future__ import annotations
@@ -61,6 +71,30 @@ def register(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def harder(tmp_path_factory, register):
+    folder = tmp_path_factory.mktemp("harder") / "register"
+    folder.mkdir()
+    for p in register.glob("*.parquet"):
+        (folder / p.name).write_bytes(p.read_bytes())
+    b1 = pd.read_parquet(register / "b.parquet").iloc[0].tolist()
+    new = ["丑", _id("19940101", "123"), "金清镇", "大专及以上学历提升", "2023-03-06", "在读", "线下"]
+    bad = _id("19970101", "456")
+    bad = bad[:-1] + ("1" if bad[-1] != "1" else "2")
+    d = [b1[:4] + ["2023-04-01", "在读", "线上"], new, list(new),
+         ["辰", bad, None, "初高中学历提升", "2023-03-06", "在读", "线下"]]
+    e = [["寅", _id("19950101", "234"), "椒江区", "初高中学历提升", "2023-03-06", "在读", "线下"],
+         ["卯", _id("19960101", "345"), "金清镇", "初高中学历提升", "2023-02-30", "在读", "线下"]]
+    for part, body in (("d", d), ("e", e)):
+        pd.DataFrame(body, columns=HEAD).to_parquet(folder / f"{part}.parquet")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def harder_pandas(harder, cfg):
+    return ingest_register(harder, cfg, engine="pandas", salt="test-salt")
+
+
+@pytest.fixture(scope="module")
 def by_pandas(register, cfg):
     return ingest_register(register, cfg, engine="pandas", salt="test-salt")
 
@@ -90,6 +124,70 @@ def test_dask_synchronous_identical(register, cfg, by_pandas):
     _same(by_pandas, b)
 
 
+def test_harder_register_hand_checked(harder_pandas):
+    res = harder_pandas
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
+    rej = res.rejected.assign(part=res.rejected["file"].map(lambda f: Path(f).stem))
+    assert rej.loc[rej["part"] == "d", "row"].tolist() == [1, 3, 4, 4]
+    got = {(p, r): why for p, r, why in rej[["part", "row", "reason"]].itertuples(index=False)}
+    assert set(got) == {("a", 3), ("b", 2), ("c", 2), ("d", 1), ("d", 3), ("d", 4), ("e", 1),
+                        ("e", 2)}
+    assert got[("d", 1)].startswith("duplicate of row 1 of ") and "b.parquet" in got[("d", 1)]
+    assert got[("d", 3)] == "duplicate of row 2 (same learner, same programme)"
+    assert "椒江区" in got[("e", 1)] and "2023-02-30" in got[("e", 2)]
+
+
+@pytest.mark.parametrize("buckets", [1, 2, 32])
+def test_dask_identical_any_buckets(harder, cfg, harder_pandas, monkeypatch, buckets):
+    """However the duplicate keys are bucketed, the answer is the pandas engine's (part e's
+    clean rows are empty and leave the dtypes alone)."""
+    from eduanalytics.ingest import dask_engine
+
+    monkeypatch.setattr(dask_engine, "MAX_BUCKETS", buckets)
+    b = ingest_register(harder, cfg, engine="dask", scheduler="synchronous", salt="test-salt")
+    _same(harder_pandas, b)
+
+
+def _run_dask(path, cfg, **kw):
+    from eduanalytics.ingest import register as reg
+    from eduanalytics.ingest.dask_engine import run_dask
+
+    spec = reg.register_spec(cfg, path)
+    return run_dask(path, lambda cols: reg.make_rules(cfg, spec, "register", f"enrolments[{path.name}]",
+                                                      "test-salt", False, None, cols),
+                    lambda raw: reg.prepare(raw, "register", spec, str(path)), **kw)
+
+
+def test_dask_out_dir_writes_parts_identical(harder, cfg, harder_pandas, tmp_path):
+    """With an output folder the workers write the clean table as one Parquet part per
+    partition (in partition order; part e's is empty); read back in order they are the
+    pandas engine's table, and the rejected rows and log are unchanged."""
+    out = tmp_path / "clean"
+    res = _run_dask(harder, cfg, scheduler="synchronous", out_dir=out)
+    files = sorted(p.name for p in out.glob("*.parquet"))
+    assert files == [f"part-{i:05d}.parquet" for i in range(5)]
+    assert not (out / "_candidates").exists()
+    parts = [pd.read_parquet(out / f) for f in files]
+    assert [len(p) for p in parts] == [3, 3, 3, 1, 0]  # d: row 2 only
+    table = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(table, harder_pandas.tables["enrolments"])
+    pd.testing.assert_frame_equal(res.rejected, harder_pandas.rejected)
+    pd.testing.assert_frame_equal(res.changes, harder_pandas.changes)
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
+    lazy = res.tables["enrolments"]
+    assert len(lazy.compute()) == 10
+
+
+def test_dask_out_dir_must_be_new(harder, cfg, tmp_path):
+    from eduanalytics.errors import ConfigError
+
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "part-00000.parquet").write_bytes(b"old")
+    with pytest.raises(ConfigError, match="already holds Parquet"):
+        _run_dask(harder, cfg, scheduler="synchronous", out_dir=out)
+
+
 def test_dask_cluster_by_address_identical(register, cfg, by_pandas):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
@@ -113,3 +211,25 @@ def test_dask_needs_parquet_and_cli_takes_engine(cfg, tmp_path):
         args = build_parser().parse_args([cmd, "--engine", "dask", "--scheduler", "tcp://10.0.0.1:8786"])
         assert (args.engine, args.scheduler) == ("dask", "tcp://10.0.0.1:8786")
     assert build_parser().parse_args(["clean"]).engine == "pandas"
+
+
+def test_dask_hands_rejected_rows_in_order(harder, cfg, monkeypatch):
+    """The rejected records reach ``finish`` already ordered by part and row (the records of
+    one row in the order of the checks), so its stable sort is the identity: the client
+    never makes a second copy of them. Part d's duplicates (rows 1, 3) are found after its
+    other checks (row 4) and still come first."""
+    from eduanalytics.ingest import register as reg
+
+    seen = []
+    original = reg.finish
+
+    def spy(rules, files, rows_in, clean, rejected, changes, dups, order):
+        rej = pd.concat([r for r in rejected if r is not None and len(r)], ignore_index=True)
+        seen.append(rej[["file", "row"]].assign(part=rej["file"].map(order)))
+        return original(rules, files, rows_in, clean, rejected, changes, dups, order)
+
+    monkeypatch.setattr(reg, "finish", spy)
+    _run_dask(harder, cfg, scheduler="synchronous")
+    got = seen[0]
+    assert got[["part", "row"]].apply(tuple, axis=1).is_monotonic_increasing
+    assert got.loc[got["file"].str.endswith("d.parquet"), "row"].tolist() == [1, 3, 4, 4]
