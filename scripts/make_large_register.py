@@ -5,7 +5,10 @@ valid 18-digit ID numbers (check digits computed over the digit matrix), units o
 region config written as people write them (canonical names and aliases), mixed date
 formats, and a few per cent of faults: wrong check digits, blank and unknown units,
 impossible dates, learners outside the age band, exact duplicates. Every row is
-示例数据: nobody here is a real person.
+示例数据: nobody here is a real person. ID numbers are drawn at random from about 88
+million possible ones (6 areas x the birth dates x 1000 sequence numbers), so at 10M rows
+6.3 % of the rows repeat an earlier row's ID and 3.8 % its ID and programme (duplicates,
+against 1.3 % at 1M rows: the planted 1 % plus chance).
 
 Writes any of: ``register.csv``, ``register.parquet``, ``register.xlsx`` (sheet 学历提升),
 ``parts/part-XXX.parquet`` (one file per county-sized chunk). Run::

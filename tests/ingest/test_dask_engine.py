@@ -239,3 +239,15 @@ def test_dask_hands_rejected_rows_in_order(harder, cfg, monkeypatch):
     got = seen[0]
     assert got[["part", "row"]].apply(tuple, axis=1).is_monotonic_increasing
     assert got.loc[got["file"].str.endswith("d.parquet"), "row"].tolist() == [1, 3, 4, 4]
+
+
+def test_ingest_register_passes_out_dir_to_the_workers(harder, cfg, harder_pandas, tmp_path):
+    from eduanalytics.errors import ConfigError
+
+    res = ingest_register(harder, cfg, engine="dask", scheduler="synchronous", salt="test-salt",
+                          out_dir=tmp_path / "clean")
+    assert len(list((tmp_path / "clean").glob("*.parquet"))) == 5
+    assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
+    assert len(res.tables["enrolments"].compute()) == 10
+    with pytest.raises(ConfigError, match="Dask engine"):
+        ingest_register(harder, cfg, engine="pandas", out_dir=tmp_path / "other")

@@ -178,7 +178,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                     training_sheet: object = _KEEP,
                     synthetic: bool = False, salt: str | None = None,
                     as_of: str | None = None, engine: str = "pandas",
-                    scheduler: str | None = None) -> StepResult:
+                    scheduler: str | None = None, out_dir: str | Path | None = None) -> StepResult:
     """Read a learner register (xlsx, CSV, Parquet or a folder of Parquet parts).
 
     Parameters
@@ -202,6 +202,10 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
         ``"dask"`` runs a Parquet register partition by partition (one per file).
     scheduler : str, optional
         Dask only: a scheduler address; default a local cluster.
+    out_dir : path-like, optional
+        Dask only: the workers write the clean table there as Parquet parts (a new or empty
+        folder) and ``tables["enrolments"]`` is a lazy Dask frame over them, so no process
+        holds a province's table.
 
     Returns
     -------
@@ -211,6 +215,9 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
     path = Path(path)
     if engine not in ("pandas", "dask"):
         raise ConfigError(f"unknown engine {engine!r}", key="engine", allowed="pandas, dask")
+    if out_dir is not None and engine != "dask":
+        raise ConfigError("an output folder for the clean table is for the Dask engine",
+                          key="out_dir", allowed="engine='dask', or no out_dir")
     spec = register_spec(config, path)
     salt = salt or get_salt(config.root)
     if not path.exists():
@@ -265,7 +272,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
 
             parts.append(run_dask(path, lambda cols: make_rules(
                 config, spec, kind, step, salt, synthetic, as_of, cols),
-                lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler))
+                lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler, out_dir=out_dir))
         else:
             parts.append(run_streamed(
                 path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
@@ -273,7 +280,8 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                 lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols)))
     if not parts:
         raise IngestError("no register sheet found", file=path, expected="a sheet of inputs.register.sheets")
-    enrol = pd.concat([p.tables["enrolments"] for p in parts], ignore_index=True)
+    enrol = (parts[0].tables["enrolments"] if len(parts) == 1  # maybe a lazy Dask frame
+             else pd.concat([p.tables["enrolments"] for p in parts], ignore_index=True))
     files = list(dict.fromkeys(f for p in parts for f in p.files))
     res = StepResult(
         step="enrolments", files=files, tables={"enrolments": enrol},
