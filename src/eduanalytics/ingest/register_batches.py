@@ -160,7 +160,7 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         The files in order ("earlier" among duplicates follows it).
     raw_rows : callable
         A frame of ``_file``/``_row`` pairs -> those raw (header-mapped) rows, for the
-        duplicates' rejected-row records.
+        rejected-row records of duplicates and of rows failing the schema.
 
     Returns
     -------
