@@ -29,7 +29,6 @@ from eduanalytics.ingest.columnar import BATCH_ROWS, iter_columnar, parquet_part
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
-    RowsOutcome,
     duplicate_rejections,
     find_duplicates,
     normalise_rows,
@@ -108,11 +107,9 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
 
 
 def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` whose (``_file``, ``_row``) pair is in ``rows``."""
-    maybe = frame.loc[frame["_row"].isin(rows["_row"])]
-    want = pd.MultiIndex.from_frame(rows[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
-    have = pd.MultiIndex.from_arrays([maybe["_file"].astype(str), maybe["_row"].astype("int64")])
-    return maybe.loc[have.isin(want)]
+    """The rows of ``frame`` whose row number is among ``rows``' (a small superset of the
+    ``_file``/``_row`` pairs wanted: the rejected-record builders match the pairs)."""
+    return frame.loc[frame["_row"].isin(rows["_row"])]
 
 
 def release_memory() -> None:
@@ -133,17 +130,6 @@ def _glibc():
 
 
 _LIBC = _glibc()
-
-
-def _clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[int, RowsOutcome]:
-    out = normalise_rows(piece, rules, check_schema=False)
-    out.clean = compact(out.clean)
-    release_memory()
-    return len(piece), out
-
-
-def _cleaned(batches: Iterable[pd.DataFrame], rules: RegisterRules) -> Iterator[tuple[int, RowsOutcome]]:
-    return (_clean_piece(p, rules) for p in batches)
 
 
 def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: list[Path],
@@ -170,12 +156,14 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     """
     order = {str(f): i for i, f in enumerate(files)}
     clean, rejected, changes, rows_in = [], [], [], 0
-    for n, out in _cleaned(batches, rules):
-        clean.append(out.clean)
+    for piece in batches:
+        out = normalise_rows(piece, rules, check_schema=False)
+        clean.append(compact(out.clean))
         rejected.append(out.rejected)
         changes.append(out.changes)
-        rows_in += n
-        del out
+        rows_in += len(piece)
+        del piece, out
+        release_memory()
     table = concat_compact(clean)
     del clean
     # the schema checked once over every piece's rows (row by row, so the same answer)
@@ -192,7 +180,7 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
                batch_rows: int = BATCH_ROWS) -> StepResult:
     """The register pipeline on a frame already in memory (an xlsx sheet), in slices."""
     slices = (df.iloc[i:i + batch_rows] for i in range(0, max(len(df), 1), batch_rows))
-    return run_batches(slices, rules, files, lambda rows: rows_of(df, rows))
+    return run_batches(slices, rules, files, lambda rows: df)
 
 
 def run_streamed(path: Path, encoding: str | None, batch_rows: int,

@@ -287,7 +287,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
         out["_course"] = clean_text(course.astype("string")).fillna("")
     cand = pd.concat([out.loc[keep], df.loc[keep, extra]], axis=1)
     if check_schema:
-        cand, failed = schema_check(cand, rules, lambda rows: df.loc[df["_row"].isin(rows["_row"])])
+        cand, failed = schema_check(cand, rules, lambda rows: df)
         rejected.append(failed)
     return RowsOutcome(clean=cand.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
@@ -305,8 +305,8 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
     rules : RegisterRules
         For the step name, headers and the reference date.
     raw_rows : callable
-        ``_file``/``_row`` pairs -> (at least) those raw rows, for the failing rows'
-        rejected records (their original cells, ID masked).
+        ``_file``/``_row`` pairs -> raw rows including those (more do no harm), for the
+        failing rows' rejected records (their original cells, ID masked).
 
     Returns
     -------
@@ -322,13 +322,24 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
     if not len(failures):
         return clean, pd.DataFrame(columns=REJECT_COLUMNS)
     why = ("schema check failed: " + failures.groupby("index")["check"].agg("; ".join)).rename("_why")
-    bad = cand.loc[why.index, ["_file", "_row"]].join(why).astype({"_file": str, "_row": "int64"})
-    raw = raw_rows(bad)
-    rows = raw.assign(_file=raw["_file"].astype(str)).merge(bad, on=["_file", "_row"], how="inner")
-    ids = parse_id_numbers(rows["id_number"], rules.reference)
-    shown = rows.assign(id_number=mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna("")))
+    bad = cand.loc[why.index, ["_file", "_row"]].join(why)
+    rows = _matched(raw_rows(bad), bad)
+    shown = rows.assign(id_number=_masked_ids(rows, rules))
     return clean, reject_records(rules.step, rows, pd.Series(True, index=rows.index), "<row>",
                                  rows["_why"], None, original_json(shown))
+
+
+def _matched(raw: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The raw rows named by ``keys`` (``_file``, ``_row``), with ``keys``' other columns."""
+    raw = raw.loc[raw["_row"].isin(keys["_row"])]
+    return raw.assign(_file=raw["_file"].astype(str)).merge(
+        keys.astype({"_file": str, "_row": "int64"}), on=["_file", "_row"], how="inner")
+
+
+def _masked_ids(rows: pd.DataFrame, rules: RegisterRules) -> pd.Series:
+    """The rows' ID numbers masked for display (normalised first where they parse)."""
+    ids = parse_id_numbers(rows["id_number"], rules.reference)
+    return mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna(""))
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -416,10 +427,8 @@ def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: Register
     """Rejected-row records for duplicates, from their raw (header-mapped) rows."""
     if dups.empty:
         return pd.DataFrame(columns=REJECT_COLUMNS)
-    rows = rows.loc[rows["_row"].isin(dups["_row"])]
-    rows = rows.assign(_file=rows["_file"].astype(str)).merge(dups, on=["_file", "_row"], how="inner")
-    ids = parse_id_numbers(rows["id_number"], rules.reference)
-    masked = mask_id(ids["value"].fillna(rows["id_number"].astype("string")).fillna(""))
+    rows = _matched(rows, dups)
+    masked = _masked_ids(rows, rules)
     shown = rows.assign(id_number=masked)
     what = "same learner, same programme" if rules.kind == "register" else "same person-time"
     where = pd.Series("", index=rows.index, dtype="string").mask(
