@@ -28,7 +28,7 @@ import pandas as pd
 
 from eduanalytics.config import RegionConfig
 from eduanalytics.example.census_extract import census_row
-from eduanalytics.example.documents import _FIXED_TIME, add_table, fixed_zip_bytes
+from eduanalytics.example.documents import add_table, fix_properties, fixed_zip_bytes
 from eduanalytics.example.people import date_cells, finish, people
 from eduanalytics.example.workbook import register_workbook_bytes
 from eduanalytics.indicators.allocation import hamilton_split
@@ -98,12 +98,7 @@ def notice_docx_bytes(prof: dict[str, Any], table: pd.DataFrame) -> bytes:
     add_table(doc, table)
     doc.add_paragraph(prof["issuer"])
     doc.add_paragraph(prof["notice_date"])
-    props = doc.core_properties
-    props.author = "eduanalytics.example (示例数据·合成 SYNTHETIC)"
-    props.created = _FIXED_TIME
-    props.modified = _FIXED_TIME
-    props.last_modified_by = ""
-    props.revision = 1
+    fix_properties(doc, "eduanalytics.example (示例数据·合成 SYNTHETIC)")
     buf = io.BytesIO()
     doc.save(buf)
     return fixed_zip_bytes(buf.getvalue())

@@ -81,18 +81,23 @@ def write_task_table_docx(csv_path: str | Path, docx_path: str | Path) -> Path:
     add_table(doc, table)
     doc.add_paragraph("台州市路桥区教育局")
     doc.add_paragraph("2023年3月6日")
-    props = doc.core_properties
-    props.author = "transcription of 路教办函〔2023〕12号"
-    props.created = _FIXED_TIME
-    props.modified = _FIXED_TIME
-    props.last_modified_by = ""
-    props.revision = 1
+    fix_properties(doc, "transcription of 路教办函〔2023〕12号")
     out = Path(docx_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     doc.save(buf)
     out.write_bytes(fixed_zip_bytes(buf.getvalue()))
     return out
+
+
+def fix_properties(doc, author: str) -> None:
+    """Fixed core properties (author, dates, revision), so the file's bytes repeat."""
+    props = doc.core_properties
+    props.author = author
+    props.created = _FIXED_TIME
+    props.modified = _FIXED_TIME
+    props.last_modified_by = ""
+    props.revision = 1
 
 
 def add_table(doc, table: pd.DataFrame) -> None:
