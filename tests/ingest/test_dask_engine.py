@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _support.register_parts import HEAD, harder_rows, register_rows, write_parts
+from _support.register_parts import (
+    HEAD,
+    LEVEL_HEAD,
+    harder_rows,
+    register_rows,
+    with_levels,
+    write_parts,
+)
 
 from eduanalytics.config import load_config
 from eduanalytics.ingest.register import ingest_register
@@ -129,6 +136,30 @@ def test_dask_out_dir_writes_parts_identical(harder, cfg, harder_pandas, tmp_pat
     assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
     lazy = res.tables["enrolments"]
     assert len(lazy.compute()) == 10
+
+
+def test_dask_out_dir_parts_share_one_schema(cfg, tmp_path):
+    """A coded column blank in the first part (part a: 原学历 and 未注册原因, see
+    ``with_levels``) is written with the type it has in the other parts: readers of the
+    folder take its schema from one part, and used to read the other parts' values of such
+    a column as blanks. Read back as one table, the values are the hand-worked ones and the
+    pandas engine's."""
+    import pyarrow.parquet as pq
+
+    reg = write_parts(tmp_path / "register", with_levels(harder_rows()), LEVEL_HEAD)
+    by_pandas = ingest_register(reg, cfg, engine="pandas", salt="test-salt")
+    out = tmp_path / "clean"
+    ingest_register(reg, cfg, engine="dask", scheduler="synchronous", salt="test-salt",
+                    out_dir=out)
+    first, *others = [pq.read_schema(p).remove_metadata() for p in sorted(out.glob("*.parquet"))]
+    assert len(others) == 4 and all(s.equals(first) for s in others)
+    back = pd.read_parquet(out)
+    assert back["level_from"].isna().sum() == 3
+    assert back["level_from"].value_counts().to_dict() == {"junior_secondary": 4,
+                                                         "senior_secondary": 3}
+    assert back["register_fail_reason"].value_counts().to_dict() == {"no_id_card": 1}
+    assert back["registered"].value_counts().to_dict() == {True: 9, False: 1}
+    pd.testing.assert_frame_equal(_as_text(back), _as_text(by_pandas.tables["enrolments"]))
 
 
 def test_dask_out_dir_must_be_new(harder, cfg, tmp_path):
