@@ -167,10 +167,32 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     n_clean = sum(f[0] for f in finals)
     res = finish(rules, files, rows_in, pd.DataFrame(index=pd.RangeIndex(n_clean)), rejected,
                  changes, empty, order)
+    res.tables["enrolments"] = read_parts(out)
+    return res
+
+
+def read_parts(folder: str | Path):
+    """A lazy Dask frame over the clean table's parts in ``folder`` (as :func:`run_dask`
+    writes them with ``out_dir``).
+
+    A part whose coded column is blank throughout holds it as a categorical without
+    categories, which pandas types as ``object`` where the other parts' categories are
+    ``str``; Dask refuses to unite the two when it concatenates partitions, so those are
+    made ``str`` as each partition is read.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+    """
     import dask.dataframe as dd
 
-    res.tables["enrolments"] = dd.read_parquet(str(out))
-    return res
+    return dd.read_parquet(str(folder)).map_partitions(_str_empty_categories)
+
+
+def _str_empty_categories(part: pd.DataFrame) -> pd.DataFrame:
+    empty = {c: pd.CategoricalDtype(pd.Index([], dtype="str")) for c in part.columns
+             if isinstance(part[c].dtype, pd.CategoricalDtype) and not len(part[c].cat.categories)}
+    return part.astype(empty) if empty else part
 
 
 def _gather(client, tasks: list) -> list:
