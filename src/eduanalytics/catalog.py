@@ -3,6 +3,11 @@
 The only file I/O the analysis side needs. Indicator, schooling, chart and analysis
 functions take DataFrames and never call this module; notebooks (through
 :mod:`eduanalytics.report.session`), the pipeline and the report do.
+
+A table is ``<folder>/<name>.parquet``: one Parquet file, or a folder of Parquet parts
+(``part-00000.parquet`` ...; what the Dask engine's workers write for ``enrolments``).
+pyarrow, and so ``pd.read_parquet``, reads such a folder as one table, skipping names that
+start with ``_`` or ``.``; :func:`read_table` reads either form into one pandas frame.
 """
 
 from __future__ import annotations
@@ -25,11 +30,18 @@ def table_path(folder: Path, name: str) -> Path:
 
 
 def write_table(df: pd.DataFrame, folder: str | Path, name: str) -> Path:
-    """Write a tidy table as Parquet; returns the path written."""
+    """Write a tidy table as Parquet; returns the path written.
+
+    A pandas frame becomes one file. A lazy Dask frame becomes a folder of parts, one per
+    partition, written where its partitions are computed (it is never gathered).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = table_path(folder, name)
-    df.to_parquet(path, index=False)
+    if isinstance(df, pd.DataFrame):
+        df.to_parquet(path, index=False)
+    else:
+        df.to_parquet(str(path), write_index=False)
     return path
 
 
@@ -46,6 +58,9 @@ def read_table(source: RegionConfig | str | Path, name: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
+        The whole table in memory, also when it is a folder of parts (parts in name order;
+        the categories of a categorical column sorted, as in a table written as one file
+        by the pandas engine, where the reader would list them in the order met).
 
     Raises
     ------
@@ -57,7 +72,11 @@ def read_table(source: RegionConfig | str | Path, name: str) -> pd.DataFrame:
     if not path.exists():
         raise MissingFileError(f"processed table {name!r} not found", file=path,
                                expected="the output of `eduanalytics clean` (run it first)")
-    return pd.read_parquet(path)
+    df = pd.read_parquet(path)
+    if path.is_dir():
+        df = df.assign(**{c: df[c].cat.reorder_categories(sorted(df[c].cat.categories))
+                          for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
+    return df
 
 
 def read_provenance(source: RegionConfig | str | Path) -> dict[str, Any]:

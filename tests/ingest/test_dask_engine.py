@@ -1,21 +1,10 @@
 """The Dask engine gives the pandas engine's answer on a partitioned Parquet register.
 
-Hand-built register (3 parts, one per town, 4 rows each = 12 rows):
-- part a (路南街道): row 3 has a wrong check digit;
-- part b (金清镇): row 2 has a blank 报名日期;
-- part c (蓬街镇): row 2 is learner A again (first seen in part a, row 1) in the same
-  programme -> a duplicate across partitions, found only by looking at every part.
-So 12 in, 3 rejected, 9 clean; the duplicate's reason names row 1 of part a.
-
-A harder register adds two parts to those three:
-- part d (4 rows): row 1 is learner 戊 of part b row 1 again (same programme) -> duplicate
-  of row 1 of b; row 2 is a new learner; row 3 repeats row 2 -> duplicate of row 2 of the
-  same part; row 4 has a wrong check digit AND a blank unit (two records, one row), so the
-  part's records must be ordered by row (1, 3, 4, 4) although the duplicates are found
-  after the other checks;
-- part e (2 rows): every row rejected (unknown unit 椒江区; 2023-02-30 is no date), so its
-  clean part is empty.
-So 18 in, 3 + 3 + 2 = 8 rejected, 10 clean.
+The registers are hand-built (:mod:`_support.register_parts`, whose notes work out the
+figures): ``register`` (3 parts, 12 rows: 3 rejected, 9 clean; a duplicate across
+partitions) and ``harder`` (5 parts, 18 rows: 8 rejected, 10 clean; part d's records must
+be ordered by row (1, 3, 4, 4) although its duplicates are found after its other checks;
+part e's clean rows are empty).
 """
 
 from __future__ import annotations
@@ -24,18 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from stdnum.cn import ric
+from _support.register_parts import (
+    HEAD,
+    LEVEL_HEAD,
+    harder_rows,
+    register_rows,
+    with_levels,
+    write_parts,
+)
 
 from eduanalytics.config import load_config
 from eduanalytics.ingest.register import ingest_register
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAD = ["姓名", "身份证号", "所属单位", "项目类别", "报名日期", "学籍状态", "学习方式"]
-
-
-def _id(birth: str, seq: str) -> str:
-    body = "331004" + birth + seq
-    return body + ric.calc_check_digit(body + "0")
 
 
 @pytest.fixture(scope="module")
@@ -45,48 +35,12 @@ def cfg():
 
 @pytest.fixture(scope="module")
 def register(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("parts")
-    a_id = _id("19850306", "123")
-    rows = {
-        "a": [["甲", a_id, "路南街道", "初高中学历提升", "2023-03-06", "在读", "线下"],
-              ["乙", _id("19800101", "111"), "路南", "初高中学历提升", "2023-03-07", "在读", "线上"],
-              ["丙", _id("19900512", "345")[:-1] + "0" if _id("19900512", "345")[-1] != "0"
-               else _id("19900512", "345")[:-1] + "1", "路南街道", "初高中学历提升", "2023-03-08",
-               "在读", "线下"],
-              ["丁", _id("19750101", "222"), "路南街道", "大专及以上学历提升", "2023-09-01", "已结业", "线下"]],
-        "b": [["戊", _id("19860101", "333"), "金清镇", "初高中学历提升", "2023-03-06", "在读", "线下"],
-              ["己", _id("19870101", "444"), "金清镇", "初高中学历提升", None, "在读", "线下"],
-              ["庚", _id("19880101", "555"), "金清", "大专及以上学历提升", "2023/9/6", "在读", "线上线下"],
-              ["辛", _id("19890101", "666"), "金清镇", "初高中学历提升", "2023年3月6日", "退学", "线下"]],
-        "c": [["壬", _id("19910101", "777"), "蓬街镇", "初高中学历提升", "2023-03-06", "在读", "线下"],
-              ["甲", a_id, "蓬街镇", "初高中学历提升", "2023-03-09", "在读", "线下"],
-              ["癸", _id("19920101", "888"), "蓬街镇", "初高中学历提升", "2023-03-06", "在读", "线下"],
-              ["子", _id("19930101", "999"), "蓬街镇", "大专及以上学历提升", "2023-09-06", "在读", "线上"]],
-    }
-    folder = tmp_path / "register"
-    folder.mkdir()
-    for part, body in rows.items():
-        pd.DataFrame(body, columns=HEAD).to_parquet(folder / f"{part}.parquet")
-    return folder
+    return write_parts(tmp_path_factory.mktemp("parts") / "register", register_rows())
 
 
 @pytest.fixture(scope="module")
-def harder(tmp_path_factory, register):
-    folder = tmp_path_factory.mktemp("harder") / "register"
-    folder.mkdir()
-    for p in register.glob("*.parquet"):
-        (folder / p.name).write_bytes(p.read_bytes())
-    b1 = pd.read_parquet(register / "b.parquet").iloc[0].tolist()
-    new = ["丑", _id("19940101", "123"), "金清镇", "大专及以上学历提升", "2023-03-06", "在读", "线下"]
-    bad = _id("19970101", "456")
-    bad = bad[:-1] + ("1" if bad[-1] != "1" else "2")
-    d = [b1[:4] + ["2023-04-01", "在读", "线上"], new, list(new),
-         ["辰", bad, None, "初高中学历提升", "2023-03-06", "在读", "线下"]]
-    e = [["寅", _id("19950101", "234"), "椒江区", "初高中学历提升", "2023-03-06", "在读", "线下"],
-         ["卯", _id("19960101", "345"), "金清镇", "初高中学历提升", "2023-02-30", "在读", "线下"]]
-    for part, body in (("d", d), ("e", e)):
-        pd.DataFrame(body, columns=HEAD).to_parquet(folder / f"{part}.parquet")
-    return folder
+def harder(tmp_path_factory):
+    return write_parts(tmp_path_factory.mktemp("harder") / "register", harder_rows())
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +136,33 @@ def test_dask_out_dir_writes_parts_identical(harder, cfg, harder_pandas, tmp_pat
     assert (res.rows_in, res.rows_clean, res.rows_rejected) == (18, 10, 8)
     lazy = res.tables["enrolments"]
     assert len(lazy.compute()) == 10
+
+
+def test_dask_out_dir_parts_share_one_schema(cfg, tmp_path):
+    """A coded column blank in the first part (part a: 原学历 and 未注册原因, see
+    ``with_levels``) is written with the type it has in the other parts: readers of the
+    folder take its schema from one part, and used to read the other parts' values of such
+    a column as blanks. Read back as one table, the values are the hand-worked ones and the
+    pandas engine's."""
+    import pyarrow.parquet as pq
+
+    reg = write_parts(tmp_path / "register", with_levels(harder_rows()), LEVEL_HEAD)
+    by_pandas = ingest_register(reg, cfg, engine="pandas", salt="test-salt")
+    out = tmp_path / "clean"
+    res = ingest_register(reg, cfg, engine="dask", scheduler="synchronous", salt="test-salt",
+                          out_dir=out)
+    first, *others = [pq.read_schema(p).remove_metadata() for p in sorted(out.glob("*.parquet"))]
+    assert len(others) == 4 and all(s.equals(first) for s in others)
+    back = pd.read_parquet(out)
+    assert back["level_from"].isna().sum() == 3
+    assert back["level_from"].value_counts().to_dict() == {"junior_secondary": 4,
+                                                         "senior_secondary": 3}
+    assert back["register_fail_reason"].value_counts().to_dict() == {"no_id_card": 1}
+    assert back["registered"].value_counts().to_dict() == {True: 9, False: 1}
+    pd.testing.assert_frame_equal(_as_text(back), _as_text(by_pandas.tables["enrolments"]))
+    # the lazy frame computes too (part a's blank columns: categoricals without categories)
+    lazy = res.tables["enrolments"].compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(_as_text(lazy), _as_text(back), check_dtype=False)
 
 
 def test_dask_out_dir_must_be_new(harder, cfg, tmp_path):

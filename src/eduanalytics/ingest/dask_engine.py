@@ -48,7 +48,11 @@ from eduanalytics.ingest.register_rows import (
 
 #: Most buckets of the duplicate search (at most one per partition).
 MAX_BUCKETS = 32
-_CANDIDATES = "_candidates"  # under out_dir; "_" prefixed: Parquet readers skip it
+#: Under out_dir during a run. "_" prefixed: pyarrow (and so pandas) skips it when reading
+#: the folder, but dask.dataframe.read_parquet (2026.8) reads it: removed before that.
+_CANDIDATES = "_candidates"
+#: Arrow type of the coded columns in the written parts (the same in every part).
+TEXT_CODES = pa.dictionary(pa.int32(), pa.large_string())
 #: Settings of the clusters this module starts (a batch job of long single-threaded tasks):
 #: no per-task statistical profiler, and the event-loop tick, system and memory monitors
 #: and work stealing checked every second instead of every 20-500 ms. Measured on 2 cores:
@@ -163,10 +167,32 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     n_clean = sum(f[0] for f in finals)
     res = finish(rules, files, rows_in, pd.DataFrame(index=pd.RangeIndex(n_clean)), rejected,
                  changes, empty, order)
+    res.tables["enrolments"] = read_parts(out)
+    return res
+
+
+def read_parts(folder: str | Path):
+    """A lazy Dask frame over the clean table's parts in ``folder`` (as :func:`run_dask`
+    writes them with ``out_dir``).
+
+    A part whose coded column is blank throughout holds it as a categorical without
+    categories, which pandas types as ``object`` where the other parts' categories are
+    ``str``; Dask refuses to unite the two when it concatenates partitions, so those are
+    made ``str`` as each partition is read.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+    """
     import dask.dataframe as dd
 
-    res.tables["enrolments"] = dd.read_parquet(str(out))
-    return res
+    return dd.read_parquet(str(folder)).map_partitions(_str_empty_categories)
+
+
+def _str_empty_categories(part: pd.DataFrame) -> pd.DataFrame:
+    empty = {c: pd.CategoricalDtype(pd.Index([], dtype="str")) for c in part.columns
+             if isinstance(part[c].dtype, pd.CategoricalDtype) and not len(part[c].cat.categories)}
+    return part.astype(empty) if empty else part
 
 
 def _gather(client, tasks: list) -> list:
@@ -273,8 +299,31 @@ def _second_pass(clean: pd.DataFrame | Path, rejected: pd.DataFrame, name: str, 
     clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
     if out is None:
         return clean, rejected
-    clean.to_parquet(_part_file(out, i), index=False)
+    _write_part(clean, _part_file(out, i))
     return len(clean), rejected
+
+
+def _write_part(clean: pd.DataFrame, path: Path) -> None:
+    """Write one part of the clean table, its coded (:data:`COMPACT`) columns as
+    dictionary-encoded text of the values present, whatever the part holds.
+
+    Every part then has one schema: readers of the folder (pyarrow, ``pd.read_parquet``,
+    Dask) take the schema of one part, and a coded column left blank in that part would
+    otherwise be Arrow's null type there (measured, pyarrow 26: the other parts' values
+    of that column then read back as nulls, without an error).
+    """
+    import pyarrow.parquet as pq
+
+    from eduanalytics.ingest.register_batches import COMPACT
+
+    coded = [c for c in clean.columns if c in COMPACT]
+    clean = clean.assign(**{c: clean[c].cat.remove_unused_categories() for c in coded
+                            if isinstance(clean[c].dtype, pd.CategoricalDtype)})
+    table = pa.Table.from_pandas(clean, preserve_index=False)
+    schema = table.schema
+    for c in coded:
+        schema = schema.set(schema.get_field_index(c), pa.field(c, TEXT_CODES))
+    pq.write_table(table.cast(schema), path)
 
 
 def _raw_rows(name: str, rows: pd.Series, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:

@@ -5,6 +5,12 @@
 (masked), ``changes.csv``, ``findings.csv``, ``reconciliation.csv``, ``cleaning_log.md``
 and ``provenance.json`` (source files with SHA-256, synthetic flags, row counts).
 
+With the Dask engine the ``enrolments`` table is instead a folder of Parquet parts,
+``enrolments.parquet/part-00000.parquet`` ..., written by the workers straight into the
+run's temporary folder: no process holds a province's table. The run's result then holds
+it as a lazy Dask frame over those parts, and nothing here loads it (its row count is the
+register step's ``rows_clean``). :func:`eduanalytics.catalog.read_table` reads either form.
+
 The folder is written atomically under its lock (:func:`eduanalytics.atomic_dir.atomic_dir`):
 a second run of the same region and year stops with ``LockError``, an interrupted or failed
 run leaves the previous folder as it was. CSV files go through
@@ -25,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalytics.atomic_dir import atomic_dir
-from eduanalytics.catalog import PROVENANCE_FILE, write_table
+from eduanalytics.catalog import PROVENANCE_FILE, table_path, write_table
 from eduanalytics.config import RegionConfig
 from eduanalytics.ingest.cleaning_log import (
     mask_columns,
@@ -51,7 +57,12 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class CleanResult:
-    """What :func:`run_clean` produced."""
+    """What :func:`run_clean` produced.
+
+    ``tables`` holds pandas frames, except a table the Dask workers wrote as Parquet parts
+    (``enrolments`` with the Dask engine): a lazy ``dask.dataframe`` over those parts (see
+    :func:`is_lazy`).
+    """
 
     out_dir: Path
     steps: list[StepResult]
@@ -76,6 +87,26 @@ class CleanResult:
     def totals(self) -> dict[str, int]:
         """Totals of the summary's counts (what the log and the command line print)."""
         return summary_totals(self.summary)
+
+    def table_rows(self) -> dict[str, int]:
+        """Rows of each table, a lazy one counted without loading it.
+
+        Returns
+        -------
+        dict
+            Table name -> rows. A lazy table (the Dask engine's ``enrolments``) counts the
+            clean rows of its steps (``rows_clean`` of the steps named after it), which is
+            what the workers wrote.
+        """
+        return {name: (sum(s.rows_clean for s in self.steps if s.step.split("[")[0] == name)
+                       if is_lazy(df) else int(len(df)))
+                for name, df in self.tables.items()}
+
+
+def is_lazy(df: object) -> bool:
+    """Whether a table of a :class:`CleanResult` is a lazy Dask frame (parts already written
+    by the workers) rather than a pandas frame."""
+    return not isinstance(df, pd.DataFrame)
 
 
 def sha256(path: Path) -> str:
@@ -148,7 +179,23 @@ def run_clean(config: RegionConfig, as_of: str | None = None, out_dir: str | Pat
     """
     out = Path(out_dir) if out_dir else config.processed_dir
     with atomic_dir(out) as tmp:
-        return _clean(config, as_of, out, write_to=tmp, engine=engine, scheduler=scheduler)
+        result = _clean(config, as_of, out, write_to=tmp, engine=engine, scheduler=scheduler)
+    _moved_in(result, out)
+    return result
+
+
+def _moved_in(result: CleanResult, folder: Path) -> None:
+    """Point the lazy tables of a run at their parts in the final ``folder`` (they were
+    read from the temporary folder, which the swap has renamed)."""
+    for name, df in list(result.tables.items()):
+        if not is_lazy(df):
+            continue
+        from eduanalytics.ingest.dask_engine import read_parts
+
+        moved = read_parts(table_path(folder, name))
+        result.tables[name] = moved
+        for step in [*result.steps, *(p for s in result.steps for p in s.parts)]:
+            step.tables.update({k: moved for k, v in step.tables.items() if v is df})
 
 
 def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Path,
@@ -174,8 +221,10 @@ def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Pat
 
     engine = engine or os.environ.get("EDUANALYTICS_ENGINE") or "pandas"
     scheduler = scheduler or os.environ.get("EDUANALYTICS_SCHEDULER") or None
+    # Dask: the workers write the clean table as parts where write_outputs would put it
     reg = ingest_register(config.file("register"), config, synthetic="register" in synth_keys,
-                          as_of=as_of, engine=engine, scheduler=scheduler)
+                          as_of=as_of, engine=engine, scheduler=scheduler,
+                          out_dir=table_path(write_to, "enrolments") if engine == "dask" else None)
     steps += register_steps(reg)
     pops = []
     for key, source, year in (("census_streets", "census", config.get("census_year", 2020)),
@@ -228,9 +277,16 @@ def _clean(config: RegionConfig, as_of: str | None, out_dir: Path, write_to: Pat
 
 
 def write_outputs(result: CleanResult, folder: Path, config: RegionConfig, as_of: str) -> None:
-    """Write a cleaning run's tables, CSV files, log and provenance into ``folder``."""
+    """Write a cleaning run's tables, CSV files, log and provenance into ``folder``.
+
+    A lazy table whose parts are already in ``folder`` (the Dask workers wrote them there)
+    is left as it is; a lazy table elsewhere is written part by part
+    (:func:`eduanalytics.catalog.write_table`), never gathered.
+    """
     out, summary = Path(folder), result.summary
     for name, df in result.tables.items():
+        if is_lazy(df) and table_path(out, name).is_dir():
+            continue
         write_table(df, out, name)
     write_csv(result.rejected, out / "rejected.csv", mask=("value", "reason", "original"))
     write_csv(result.changes, out / "changes.csv")
@@ -240,7 +296,8 @@ def write_outputs(result: CleanResult, folder: Path, config: RegionConfig, as_of
         render_log(config.name, config.year, as_of, summary, result.rejected, result.changes,
                    result.findings, sheets=result.sheets), encoding="utf-8")
     (out / PROVENANCE_FILE).write_text(json.dumps(
-        _provenance(config, as_of, result.steps, result.tables), ensure_ascii=False, indent=2),
+        _provenance(config, as_of, result.steps, result.table_rows()), ensure_ascii=False,
+        indent=2),
         encoding="utf-8")
     t = result.totals
     log.info("cleaned %s %s: %d steps, %d rows in, %d rejected", config.region, config.year,
@@ -248,7 +305,7 @@ def write_outputs(result: CleanResult, folder: Path, config: RegionConfig, as_of
 
 
 def _provenance(config: RegionConfig, as_of: str, steps: list[StepResult],
-                tables: dict[str, pd.DataFrame]) -> dict:
+                rows: dict[str, int]) -> dict:
     root = config.root
     files = {}
     for s in steps:
@@ -265,6 +322,6 @@ def _provenance(config: RegionConfig, as_of: str, steps: list[StepResult],
         "region": config.region, "name": config.name, "year": config.year, "as_of": as_of,
         "config": str(config.path.relative_to(root)) if config.path.is_relative_to(root) else str(config.path),
         "inputs": files,
-        "tables": {name: {"rows": int(len(df)), "synthetic": bool(table_synth.get(name, False))}
-                   for name, df in tables.items()},
+        "tables": {name: {"rows": int(n), "synthetic": bool(table_synth.get(name, False))}
+                   for name, n in rows.items()},
     }
