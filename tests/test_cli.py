@@ -139,3 +139,33 @@ def test_clean_with_the_dask_engine_writes_enrolments_as_parts(tmp_path, capsys)
     assert "21 rows in, 13 clean, 8 rejected" in capsys.readouterr().out
     assert len(list((out / "enrolments.parquet").glob("part-*.parquet"))) == 5
     assert len(read_table(out, "enrolments")) == 10
+
+
+def test_check_with_the_dask_engine_counts_without_keeping_the_table(tmp_path, capsys, monkeypatch):
+    """``check --engine dask`` cleans the register on Dask, as ``report --engine dask`` will
+    (the report runs this check first): the hand-built register's 18 rows give 10 clean and
+    8 rejected, and nothing is left behind (the parts go to a temporary folder). The parts
+    of the register folder are its input, not unused files."""
+    import tempfile
+
+    from _support.register_parts import make_region
+
+    from eduanalytics.ingest import register
+
+    engines = []
+    real = register.ingest_register
+    monkeypatch.setattr(register, "ingest_register",
+                        lambda *a, **k: engines.append(k.get("engine")) or real(*a, **k))
+    config = make_region(tmp_path / "region")
+    before = set(Path(tempfile.gettempdir()).glob("eduanalytics-check-*"))
+    main(["check", "--config", str(config), "--year", "2023", "--engine", "dask",
+          "--scheduler", "synchronous"])
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.split()[:1] == ["register"])
+    assert line.split()[2:5] == ["18", "10", "8"]
+    assert engines == ["dask"]
+    assert "(no input)" not in out
+    assert set(Path(tempfile.gettempdir()).glob("eduanalytics-check-*")) == before
+    # no clean parts written anywhere: the only Parquet files are the register's own
+    register = tmp_path / "region" / "data" / "raw" / "parts" / "2023" / "register"
+    assert set((tmp_path / "region").rglob("*.parquet")) == set(register.glob("*.parquet"))

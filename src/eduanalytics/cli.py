@@ -59,7 +59,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     cfg = _config(args)
     from eduanalytics.ingest.check import check_failed, check_region
 
-    checked = check_region(cfg)  # the same check as `eduanalytics check`, before any notebook
+    # the same check as `eduanalytics check`, before any notebook, on the report's engine
+    checked = check_region(cfg, args.engine, args.scheduler)
     if check_failed(checked):
         _print_check(checked, full=False)
         print(f"\nno report: fix the errors above (eduanalytics check --config {args.config})")
@@ -136,7 +137,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check a region's config and files without running notebooks."""
     from eduanalytics.ingest.check import check_config_file, check_failed
 
-    table = check_config_file(args.config, args.year)
+    table = check_config_file(args.config, args.year, args.engine, args.scheduler)
     failed = check_failed(table)
     _print_check(table, full=True)
     print("\nthe report would fail: fix the errors above" if failed else "\nthe report can run")
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("check", help="validate a region's config and files (no notebooks)")
     sp.add_argument("--config", default="config/luqiao.yaml", help="region config (YAML or region id)")
     sp.add_argument("--year", type=int, default=None, help="reporting year (default: the config's)")
+    engine(sp)
     sp.set_defaults(func=cmd_check)
     sp = sub.add_parser("init", help="write a starting config from a folder of a region's files")
     sp.add_argument("folder", help="folder holding the region's files")

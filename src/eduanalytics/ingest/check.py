@@ -8,6 +8,7 @@ itself is wrong; :func:`check_failed` says so and the command exits nonzero.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,11 @@ TEMPLATE_OF = {"task_table": "task_table", "task_table_copy": "task_table",
                "ce_targets": "ce_targets"}
 
 
-def _run_step(kind: str, spec: InputSpec, config: RegionConfig) -> StepResult:
-    """Run the ingest step of one input (nothing is written)."""
+def _run_step(kind: str, spec: InputSpec, config: RegionConfig, engine: str = "pandas",
+              scheduler: str | None = None) -> StepResult:
+    """Run the ingest step of one input (nothing is kept: with the Dask engine the workers
+    write the register's clean parts into a temporary folder, removed afterwards, so no
+    process gathers a province's table just to count it)."""
     if kind in ("task_table", "task_table_copy"):
         from eduanalytics.ingest.task_table import ingest_task_table
 
@@ -59,7 +63,11 @@ def _run_step(kind: str, spec: InputSpec, config: RegionConfig) -> StepResult:
                                  year=int(spec.get("year") or config.year), spec=spec)
     from eduanalytics.ingest.register import ingest_register
 
-    return ingest_register(spec.path, config, synthetic=spec.synthetic)
+    if engine != "dask":
+        return ingest_register(spec.path, config, synthetic=spec.synthetic)
+    with tempfile.TemporaryDirectory(prefix="eduanalytics-check-") as tmp:
+        return ingest_register(spec.path, config, synthetic=spec.synthetic, engine="dask",
+                               scheduler=scheduler, out_dir=Path(tmp) / "enrolments.parquet")
 
 
 def _fields(kind: str, spec: InputSpec) -> tuple[str, str]:
@@ -102,8 +110,10 @@ def _fix(kind: str, exc: Exception) -> str:
     return "see the problem; docs/input_templates.md lists what each file needs"
 
 
-def check_input(kind: str, spec: InputSpec, config: RegionConfig) -> dict[str, Any]:
-    """Check one input: run its step, report what was chosen and what is wrong."""
+def check_input(kind: str, spec: InputSpec, config: RegionConfig, engine: str = "pandas",
+                scheduler: str | None = None) -> dict[str, Any]:
+    """Check one input: run its step (the register on ``engine``), report what was chosen
+    and what is wrong."""
     row: dict[str, Any] = {"input": kind, "file": str(spec.path), "status": "ok", "sheet": "",
                            "header_rows": "", "fields_matched": "", "fields_missing": "",
                            "rows_in": 0, "rows_clean": 0, "rows_rejected": 0, "rows_total": 0,
@@ -113,7 +123,7 @@ def check_input(kind: str, spec: InputSpec, config: RegionConfig) -> dict[str, A
                 "fix": f"put the file in place or correct inputs.{kind}.path"}
     row["fields_matched"], row["fields_missing"] = _fields(kind, spec)
     try:
-        res = _run_step(kind, spec, config)
+        res = _run_step(kind, spec, config, engine, scheduler)
     except EduError as exc:
         return {**row, "status": "error", "problem": str(exc), "fix": _fix(kind, exc)}
     used = res.sheets[res.sheets["used"].astype(bool)] if len(res.sheets) else res.sheets
@@ -145,12 +155,18 @@ def check_input(kind: str, spec: InputSpec, config: RegionConfig) -> dict[str, A
     return row
 
 
-def check_region(config: RegionConfig) -> pd.DataFrame:
+def check_region(config: RegionConfig, engine: str = "pandas",
+                 scheduler: str | None = None) -> pd.DataFrame:
     """Check every input a region config names.
 
     Parameters
     ----------
     config : RegionConfig
+    engine : {"pandas", "dask"}
+        The register's engine (``eduanalytics report --engine dask`` checks a province's
+        register on Dask, as it will clean it).
+    scheduler : str, optional
+        Dask scheduler address (default: a local cluster).
 
     Returns
     -------
@@ -167,7 +183,7 @@ def check_region(config: RegionConfig) -> pd.DataFrame:
                          "fix": "correct the config key named in the problem"})
             continue
         if spec is not None:
-            rows.append(check_input(kind, spec, config))
+            rows.append(check_input(kind, spec, config, engine, scheduler))
     rows += unused_files(config, [r["file"] for r in rows])
     try:
         config.units()
@@ -183,13 +199,14 @@ def unused_files(config: RegionConfig, used: list[str]) -> list[dict[str, Any]]:
     """Table files in ``data/raw/<region>/<year>/`` that no input names (status ``note``)."""
     if not config.raw_dir.is_dir():
         return []
-    named = {str(Path(u).resolve()) for u in used if u}
+    named = [Path(u).resolve() for u in used if u]
     return [{"input": "(no input)", "file": str(p), "status": "note",
              "problem": "this file is not read by any input",
              "fix": "name it under inputs.<kind>.path if it should be used"}
             for p in sorted(config.raw_dir.rglob("*"))
             if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".docx", ".parquet")
-            and str(p.resolve()) not in named]
+            # a file is read when an input names it or the folder of parts holding it
+            and not any(p.resolve().is_relative_to(n) for n in named)]
 
 
 def check_failed(table: pd.DataFrame) -> bool:
@@ -198,7 +215,8 @@ def check_failed(table: pd.DataFrame) -> bool:
     return bool(table["status"].eq("error").any())
 
 
-def check_config_file(path: str | Path, year: int | None = None) -> pd.DataFrame:
+def check_config_file(path: str | Path, year: int | None = None, engine: str = "pandas",
+                      scheduler: str | None = None) -> pd.DataFrame:
     """Load a region config and check it (a config that cannot be loaded is one row)."""
     from eduanalytics.config import load_config
 
@@ -209,4 +227,4 @@ def check_config_file(path: str | Path, year: int | None = None) -> pd.DataFrame
         row.update({"input": "config", "file": str(path), "status": "error",
                     "problem": str(exc), "fix": "see docs/region_config.md"})
         return pd.DataFrame([row], columns=CHECK_COLUMNS)
-    return check_region(cfg)
+    return check_region(cfg, engine, scheduler)
