@@ -124,3 +124,17 @@ def test_hex16():
 
     out = hex16(np.array([0, 0x0123456789ABCDEF, 2**64 - 1], dtype=np.uint64)).to_pylist()
     assert out == ["0000000000000000", "0123456789abcdef", "ffffffffffffffff"]
+
+
+def test_unhex16_inverts_hex16():
+    import numpy as np
+
+    from eduanalytics.errors import DataError
+    from eduanalytics.privacy import hex16, unhex16
+
+    h = np.array([0, 0x0123456789ABCDEF, 2**64 - 1], dtype=np.uint64)
+    keys = pd.Series(pd.arrays.ArrowStringArray(hex16(h)))
+    assert unhex16(keys).tolist() == h.tolist()
+    assert unhex16(keys.iloc[1:]).tolist() == h[1:].tolist()  # a slice of the Arrow data
+    with pytest.raises(DataError):
+        unhex16(pd.Series(["0123", None], dtype="string"))

@@ -74,9 +74,16 @@ def read_table(source: RegionConfig | str | Path, name: str) -> pd.DataFrame:
                                expected="the output of `eduanalytics clean` (run it first)")
     df = pd.read_parquet(path)
     if path.is_dir():
-        df = df.assign(**{c: df[c].cat.reorder_categories(sorted(df[c].cat.categories))
+        df = df.assign(**{c: df[c].cat.set_categories(_sorted_categories(df[c].cat.categories))
                           for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
     return df
+
+
+def _sorted_categories(cats: pd.Index) -> pd.Index:
+    """Categories sorted; text as ``str`` (also when there are none), as the engines hold them."""
+    if all(isinstance(c, str) for c in cats):
+        return pd.Index(sorted(cats), dtype="str")
+    return pd.Index(sorted(cats))
 
 
 def read_provenance(source: RegionConfig | str | Path) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SALT_ENV = "EDUANALYTICS_SALT"
 SALT_FILE = ".eduanalytics_salt"
@@ -36,13 +37,25 @@ def mask_id(s: pd.Series) -> pd.Series:
     15- and 18-character values keep their first 6 and last 4 characters (8 or 5 stars in
     between); anything else is masked whole except its length (``****(7 chars)``).
     """
-    t = s.astype("string").fillna("")
-    n = t.str.len()
-    eighteen = t.str[:6] + "********" + t.str[-4:]
-    fifteen = t.str[:6] + "*****" + t.str[-4:]
-    other = "****(" + n.astype("string") + " chars)"
-    out = other.mask(n.eq(18), eighteen).mask(n.eq(15), fifteen).mask(n.eq(0), "")
-    return out.astype("string")
+    t = pa.array(s.astype("string").array)
+    if isinstance(t, pa.ChunkedArray):
+        t = t.combine_chunks()
+    t = pc.fill_null(t.cast(pa.large_string()), "")
+    n = pc.utf8_length(t)
+    head, tail = pc.utf8_slice_codeunits(t, 0, 6), pc.utf8_slice_codeunits(t, -4)
+
+    def text(v) -> pa.Scalar | pa.Array:
+        return pa.scalar(v, pa.large_string()) if isinstance(v, str) else v
+
+    def join(*parts) -> pa.Array:
+        return pc.binary_join_element_wise(*map(text, parts), text(""))
+
+    out = pc.case_when(
+        pc.make_struct(pc.equal(n, 18), pc.equal(n, 15), pc.equal(n, 0)),
+        join(head, "********", tail), join(head, "*****", tail), text(""),
+        join("****(", pc.cast(n, pa.large_string()), " chars)"))
+    return pd.Series(pd.arrays.ArrowStringArray(out.cast(pa.large_string())), index=s.index,
+                     dtype="string")
 
 
 #: An ID number inside any text: 18 characters (17 digits + digit/X) or 15 digits, not part
@@ -131,6 +144,38 @@ def hex16(h: np.ndarray) -> pa.Array:
     out[:, 1::2] = _HEX[b & 15]
     offsets = np.arange(0, 16 * (len(b) + 1), 16, dtype=np.int32)
     return pa.StringArray.from_buffers(len(b), pa.py_buffer(offsets), pa.py_buffer(out))
+
+
+_UNHEX = np.zeros(256, dtype=np.uint8)
+_UNHEX[_HEX] = np.arange(16, dtype=np.uint8)
+
+
+def unhex16(keys: pd.Series) -> np.ndarray:
+    """The 64-bit integers written by :func:`hex16` (its inverse), read from the bytes of
+    the Arrow data: 16 hexadecimal characters per value, none missing (as the clean rows'
+    ``learner_key``).
+
+    Raises
+    ------
+    DataError
+        When a value is missing or not 16 characters long.
+    """
+    from eduanalytics.errors import DataError
+
+    arr = pa.array(keys.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        raise DataError("learner keys missing", column="learner_key", expected="16 hex characters")
+    if not len(arr):
+        return np.zeros(0, dtype=np.uint64)
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1]
+    if off[-1] - off[0] != 16 * len(arr) or not (np.diff(off) == 16).all():
+        raise DataError("learner keys of another length", column="learner_key",
+                        expected="16 hex characters")
+    nib = _UNHEX[np.frombuffer(arr.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]].reshape(-1, 8, 2)
+    return ((nib[:, :, 0] << 4) | nib[:, :, 1]).copy().view(">u8").ravel().astype(np.uint64)
 
 
 def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:

@@ -107,3 +107,14 @@ def test_by_distinct_memo_normalises_each_value_once():
     for x, g in zip((first, second), got, strict=True):
         assert g["value"].tolist() == by_distinct(x, upper)["value"].tolist() == [
             v.upper() if isinstance(v, str) else pd.NA for v in x]
+
+
+def test_by_distinct_spreads_yes_no_as_boolean():
+    from eduanalytics.ingest.core import map_values
+
+    m = {"是": True, "否": False}
+    memo: dict = {}
+    first = map_values(pd.Series(["是", None, "否"]), m, "学籍注册", "是 / 否", categorical=True, memo=memo)
+    second = map_values(pd.Series([None, None]), m, "学籍注册", "是 / 否", categorical=True, memo=memo)
+    assert first["value"].dtype == "boolean" and first["value"].tolist() == [True, pd.NA, False]
+    assert second["value"].isna().all() and second["error"].isna().all()

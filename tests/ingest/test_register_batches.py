@@ -10,8 +10,10 @@ So 9 in, 3 rejected, 6 clean, whatever the piece size.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from stdnum.cn import ric
@@ -20,8 +22,11 @@ from eduanalytics.config import load_config
 from eduanalytics.ingest import columnar
 from eduanalytics.ingest.register import make_rules, prepare, register_spec
 from eduanalytics.ingest.register_batches import (
+    Repeats,
+    _sorted_str,
     compact,
     concat_compact,
+    prefetched,
     run_pandas,
     run_streamed,
 )
@@ -133,3 +138,54 @@ def test_schema_failures_checked_once_at_the_end(register, cfg, monkeypatch):
     pd.testing.assert_frame_equal(whole.rejected, cut.rejected)
     pd.testing.assert_frame_equal(whole.tables["enrolments"], cut.tables["enrolments"])
     assert cut.rows_in == cut.rows_clean + cut.rows_rejected == 9
+
+
+def test_repeats_never_misses_a_repeat():
+    # a bitmap of 64 bits: keys 0..63 fill every slot, eight keys to a byte, in one call
+    r = Repeats(bits=6)
+    keys = np.arange(64, dtype=np.uint64)
+    assert not r.mark(keys).any()  # none seen before, none twice in the call
+    assert r.mark(keys).all()  # every bit was set, though eight keys shared each byte
+    # a repeat inside one call is marked from its second occurrence on
+    assert Repeats().mark(np.array([5, 9, 5, 5], dtype=np.uint64)).tolist() == [False, False, True, True]
+    # a key sharing a slot with an earlier one is marked too: the superset's price
+    r = Repeats(bits=6)
+    r.mark(np.array([0], dtype=np.uint64))
+    assert r.mark(np.array([64, 1], dtype=np.uint64)).tolist() == [True, False]
+
+
+def test_prefetched_keeps_order_raises_in_place_and_stops_when_closed():
+    from eduanalytics.errors import IngestError
+
+    def failing():
+        yield 1
+        yield 2
+        raise IngestError("cannot read as CSV", file="x.csv")
+
+    it = prefetched(failing())
+    assert [next(it), next(it)] == [1, 2]
+    with pytest.raises(IngestError, match="cannot read"):
+        next(it)
+    read = []
+
+    def counted():
+        for i in range(100):
+            read.append(i)
+            yield i
+
+    it = prefetched(counted())
+    assert next(it) == 0
+    it.close()
+    assert len(read) <= 2  # at most one piece read ahead
+    assert not any(t.name == "eduanalytics-prefetch" for t in threading.enumerate())
+    assert list(prefetched(iter([]))) == []
+
+
+def test_sorted_str_keeps_the_values_present_sorted():
+    s = pd.Series(pd.Categorical(["b", None, "a", "b"], categories=["z", "b", "a"]), name="unit_id")
+    out = _sorted_str(s)
+    assert list(out.cat.categories) == ["a", "b"] and out.cat.categories.dtype == "str"
+    assert out.tolist()[:1] == ["b"] and pd.isna(out.iloc[1]) and out.tolist()[2:] == ["a", "b"]
+    assert out.name == "unit_id"
+    text = pd.Series(["u2", None, "u1"], dtype="string")
+    assert list(_sorted_str(text).cat.categories) == ["u1", "u2"]

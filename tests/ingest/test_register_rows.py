@@ -1,4 +1,4 @@
-"""Row-level register helpers: duplicate search across files, rejected rows' JSON."""
+"""Row-level register helpers: rejected rows' JSON."""
 
 from __future__ import annotations
 
@@ -6,19 +6,7 @@ import json
 
 import pandas as pd
 
-from eduanalytics.ingest.register_rows import find_duplicates, original_json
-
-
-def test_duplicates_follow_file_order_then_row():
-    # file a comes before file b; the learner K appears at b/1, a/5 and a/9: the first is
-    # a/5, so a/9 and b/1 are its duplicates (input deliberately unsorted)
-    keys = pd.DataFrame({"learner_key": ["K", "K", "L", "K"], "programme": ["p", "p", "p", "p"],
-                         "_file": ["b", "a", "a", "a"], "_row": [1, 5, 7, 9]})
-    d = find_duplicates(keys, ["learner_key", "programme"], {"a": 0, "b": 1})
-    got = sorted(zip(d["_file"], d["_row"], d["first_file"], d["first_row"], strict=True))
-    assert got == [("a", 9, "a", 5), ("b", 1, "a", 5)]
-    other = keys.assign(programme=["q", "p", "p", "r"])
-    assert find_duplicates(other, ["learner_key", "programme"], {"a": 0, "b": 1}).empty
+from eduanalytics.ingest.register_rows import original_json
 
 
 def test_original_json_round_trips():
@@ -27,24 +15,13 @@ def test_original_json_round_trips():
     assert json.loads(text) == {"id_number": "331004********123X", "unit": '路"南\\', "mode": ""}
 
 
-def test_group_ids_exact_over_mixed_columns():
-    from eduanalytics.ingest.register_rows import group_ids
-
-    keys = pd.DataFrame({
-        "k": pd.Series(["a", "b", "a", None, "a", None], dtype="string[pyarrow]"),
-        "p": pd.Categorical(["x", "x", "x", "y", "y", "y"]),
-        "d": pd.to_datetime(["2023-03-06"] * 6),
-    })
-    g = group_ids(keys, ["k", "p", "d"])
-    # rows 0 and 2 are (a, x); rows 3 and 5 are (missing, y); 1 and 4 are alone
-    assert g[0] == g[2] and g[3] == g[5]
-    assert len({g[0], g[1], g[3], g[4]}) == 4
-    # "a" + "bc" must not meet "ab" + "c": codes are combined, not text
-    pair = pd.DataFrame({"u": pd.Series(["a", "ab"], dtype="string[pyarrow]"),
-                         "v": pd.Series(["bc", "c"], dtype="string[pyarrow]")})
-    h = group_ids(pair, ["u", "v"])
-    assert h[0] != h[1]
-    # numbered in order of first appearance, whatever the categories' order
-    cat = pd.DataFrame({"p": pd.Categorical(["y", "x", "y"], categories=["x", "y"])})
-    assert group_ids(cat, ["p"]).tolist() == [0, 1, 0]
-    assert group_ids(keys, ["k", "p"]).tolist() == [0, 1, 0, 2, 3, 2]
+def test_original_json_escapes_only_the_cells_that_need_it():
+    # one cell with every escaped character, its neighbours plain; categoricals and
+    # missing cells as the register's pieces hold them
+    f = pd.DataFrame({"unit": pd.Categorical(["a\tb", "c"]),
+                      "programme": pd.Series(['x"y\\z\nw\r', None], dtype="string"),
+                      "status": ["在读", "退学"]})
+    rows = [json.loads(t) for t in original_json(f)]
+    assert rows == [{"unit": "a\tb", "programme": 'x"y\\z\nw\r', "status": "在读"},
+                    {"unit": "c", "programme": "", "status": "退学"}]
+    assert original_json(f.iloc[:0]).empty

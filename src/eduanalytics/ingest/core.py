@@ -154,45 +154,54 @@ def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
     value, so each piece only normalises the values no earlier piece held: ``fn`` must
     treat each value on its own, as every distinct-value normaliser here does. With
     ``categorical=True`` the text columns of the result come back as categoricals (each
-    distinct text stored once; what the register's millions of rows use), others keep the
-    normaliser's dtypes.
+    distinct text stored once; what the register's millions of rows use) and yes/no
+    columns as ``boolean``; others keep the normaliser's dtypes.
     """
+    memo = {} if memo is None else memo
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    dtype = s.dtype if s.dtype != object else object
-    res = fn(pd.Series(list(uniques) + [pd.NA], dtype=dtype)) if memo is None \
-        else _remembered(pd.Index(uniques, dtype=object), fn, memo, dtype)
-    take = np.where(codes < 0, len(res) - 1, codes)
-    if not categorical:
-        out = res.iloc[take]
-        out.index = s.index
-        return out
-    cols = {}
-    for c in res.columns:  # spread back column by column, text as categoricals
-        col = res[c]
-        vals = col.dropna()
-        if len(vals) and (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)) \
-                and all(isinstance(v, str) for v in vals):
-            cat = pd.Categorical(col.astype("str"))
-            cols[c] = pd.Categorical.from_codes(cat.codes[take], cat.categories)
-        elif isinstance(col.dtype, pd.CategoricalDtype):
-            cols[c] = pd.Categorical.from_codes(col.cat.codes.to_numpy()[take], col.cat.categories)
-        else:
-            cols[c] = col.array.take(take)
+    values = pd.Index(uniques, dtype=object)
+    known: pd.Index | None = memo.get("index")
+    pos = known.get_indexer(values) if known is not None else np.full(len(values), -1)
+    if known is None or (pos < 0).any():
+        new = values[pos < 0]
+        res = fn(pd.Series(list(new) + [pd.NA], dtype=s.dtype if s.dtype != object else object))
+        fresh = res.iloc[:-1]
+        memo["index"] = new if known is None else known.append(new)
+        memo["table"] = fresh if known is None else pd.concat([memo["table"], fresh], ignore_index=True)
+        memo["missing"] = res.iloc[-1:]
+        memo.pop("spread", None)
+        pos = memo["index"].get_indexer(values)
+    spread = memo.setdefault("spread", {})
+    if categorical not in spread:
+        spread[categorical] = _spreadable(pd.concat([memo["table"], memo["missing"]],
+                                                    ignore_index=True), categorical)
+    # each row's result row: its value's, or (code -1) the last one, the missing value's
+    take = np.append(pos, len(memo["index"]))[codes]
+    cols = {c: (pd.Categorical.from_codes(col[0][take], dtype=col[1], validate=False)
+                if isinstance(col, tuple) else col.take(take))
+            for c, col in spread[categorical].items()}
     return pd.DataFrame(cols, index=s.index)
 
 
-def _remembered(values: pd.Index, fn: Callable[[pd.Series], pd.DataFrame], memo: dict,
-                dtype) -> pd.DataFrame:
-    """``fn`` over ``values`` plus a missing value (last row), from ``memo`` where known."""
-    known: pd.DataFrame | None = memo.get("table")
-    new = values if known is None else values[known.index.get_indexer(values) < 0]
-    if len(new) or known is None:
-        res = fn(pd.Series(list(new) + [pd.NA], dtype=dtype))
-        fresh = res.iloc[:-1].set_axis(new)
-        memo["table"] = fresh if known is None else pd.concat([known, fresh])
-        memo["missing"] = res.iloc[-1:]
-    out = pd.concat([memo["table"].reindex(values), memo["missing"]])
-    return out.reset_index(drop=True)
+def _spreadable(res: pd.DataFrame, categorical: bool) -> dict:
+    """The normalised distinct values' columns, ready to be spread over rows by position:
+    an array, or (codes, dtype) for a categorical."""
+    out: dict = {}
+    for c in res.columns:
+        col = res[c]
+        vals = col.dropna()
+        if categorical and len(vals) and (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)) \
+                and all(isinstance(v, str) for v in vals):
+            cat = pd.Categorical(col.astype("str"))
+            out[c] = (cat.codes, cat.dtype)
+        elif categorical and len(vals) and col.dtype == object \
+                and all(isinstance(v, bool | np.bool_) for v in vals):
+            out[c] = pd.array(col, dtype="boolean")  # yes/no codes: not Python objects per row
+        elif categorical and isinstance(col.dtype, pd.CategoricalDtype):
+            out[c] = (col.cat.codes.to_numpy(), col.dtype)
+        else:
+            out[c] = col.array
+    return out
 
 
 def map_values(s: pd.Series, mapping: dict[str, object], header: str, expected: str,

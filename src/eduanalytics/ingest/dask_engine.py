@@ -39,10 +39,10 @@ import pyarrow as pa
 
 from eduanalytics.errors import ConfigError
 from eduanalytics.ingest.core import StepResult
+from eduanalytics.ingest.register_duplicates import find_duplicates
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
-    find_duplicates,
     normalise_rows,
 )
 

@@ -6,8 +6,11 @@ A register is cleaned as a stream of consecutive pieces (:data:`BATCH_ROWS` rows
 depend on where the pieces are cut) and is let go; its clean rows are kept COMPACT (the
 coded text columns as categoricals: a handful of distinct values whatever the row count),
 and so is the ``enrolments`` table this engine returns (a million learners cost tens of
-megabytes, not hundreds). Duplicates are found over all rows at the end. The raw cells of the few duplicate rows, shown in their
-rejected-row records, are read again in a second pass rather than held for every row.
+megabytes, not hundreds). Duplicates are found over all rows at the end. The raw cells of
+the few duplicate rows, shown in their rejected-row records, are kept while streaming:
+:class:`Repeats` marks every clean row whose learner was seen before (a superset of the
+duplicates), and only those raw rows are held. The file is read a second time only when
+the end needs raw rows that were not kept (rows failing the schema check).
 
 Peak memory is therefore one piece's working set plus the compact clean rows, not a
 multiple of the whole register. The Dask engine (:mod:`eduanalytics.ingest.dask_engine`)
@@ -18,22 +21,27 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from eduanalytics.ingest.columnar import BATCH_ROWS, iter_columnar, parquet_parts
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
+from eduanalytics.ingest.register_duplicates import find_duplicates
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
-    find_duplicates,
     normalise_rows,
     schema_check,
 )
+from eduanalytics.privacy import unhex16
 
 #: Clean columns held as categoricals between pieces (few distinct values each).
 COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
@@ -42,6 +50,13 @@ COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
 
 def _str_category(s: pd.Series) -> pd.Series:
     """A text column as a categorical whose categories are ``str`` (whatever it held)."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
+        cats = pd.Index(enc.dictionary.to_pylist(), dtype="str")
+        codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats),
+                                                   validate=False), index=s.index)
     if not isinstance(s.dtype, pd.CategoricalDtype):
         return s.astype("str").astype("category")
     if s.cat.categories.dtype != "str":
@@ -68,8 +83,15 @@ def concat_compact(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _sorted_str(s: pd.Series) -> pd.Series:
     """A categorical whose categories are the values present, as sorted ``str``."""
-    s = _str_category(s).cat.remove_unused_categories()
-    return s.cat.reorder_categories(sorted(s.cat.categories))
+    s = _str_category(s)
+    codes, cats = s.cat.codes.to_numpy(), s.cat.categories
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))  # O(rows), no sort
+    order = sorted(range(len(used)), key=lambda i: cats[used[i]])
+    recode = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last entry: code -1 stays -1
+    recode[used[order]] = np.arange(len(order))
+    dtype = pd.CategoricalDtype(pd.Index([cats[used[i]] for i in order], dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(recode[codes], dtype=dtype, validate=False),
+                     index=s.index, name=s.name)
 
 
 def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.DataFrame,
@@ -104,6 +126,37 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
                      synthetic=rules.synthetic)
     res.check_reconciles()
     return res
+
+
+class Repeats:
+    """Which clean rows repeat a learner of an earlier row, as a superset: a bitmap of
+    ``2**bits`` bits set by the learners' 64-bit keys (one hash, a Bloom filter's simplest
+    form; 8 MB by default, whatever the register's size).
+
+    A duplicate (same learner and programme, or the training key) is always marked; a row
+    of a new learner is marked by mistake with the chance that its bit is already set (1.5 %
+    after a million learners, 14 % after ten million). The marked rows are the ones whose
+    raw cells are worth keeping.
+    """
+
+    def __init__(self, bits: int = 26) -> None:
+        self.bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
+        self.mask = np.uint64((1 << bits) - 1)
+
+    def mark(self, keys: np.ndarray) -> np.ndarray:
+        """True for each key whose bit was set by an earlier call or an earlier key of
+        ``keys`` (equal keys always); sets the bits of ``keys``."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        slot = keys & self.mask
+        byte = (slot >> np.uint64(3)).astype(np.intp)
+        bit = np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8), dtype=np.uint8)
+        seen = (self.bitmap[byte] & bit) != 0
+        seen |= pd.Index(keys).duplicated(keep="first")
+        while len(byte):  # keys sharing a byte: one write wins per pass, so repeat for the rest
+            self.bitmap[byte] |= bit
+            lost = (self.bitmap[byte] & bit) == 0
+            byte, bit = byte[lost], bit[lost]
+        return seen
 
 
 def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -145,8 +198,9 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     files : list of Path
         The files in order ("earlier" among duplicates follows it).
     raw_rows : callable
-        A frame of ``_file``/``_row`` pairs -> those raw (header-mapped) rows, for the
-        rejected-row records of duplicates and of rows failing the schema.
+        A frame of ``_file``/``_row`` pairs -> those raw (header-mapped) rows (more do no
+        harm), for the rejected-row records of duplicates and of rows failing the schema;
+        called only for rows that were not kept while streaming (see :class:`Repeats`).
 
     Returns
     -------
@@ -155,9 +209,13 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         sorted); rejected rows; change counts.
     """
     order = {str(f): i for i, f in enumerate(files)}
-    clean, rejected, changes, rows_in = [], [], [], 0
+    clean, rejected, changes, kept, rows_in = [], [], [], [], 0
+    repeats = Repeats()
     for piece in batches:
         out = normalise_rows(piece, rules, check_schema=False)
+        again = repeats.mark(unhex16(out.clean["learner_key"]))
+        if again.any():  # the raw cells of rows that may turn out to be duplicates
+            kept.append(rows_of(piece, out.clean.loc[again, ["_row"]]))
         clean.append(compact(out.clean))
         rejected.append(out.rejected)
         changes.append(out.changes)
@@ -166,14 +224,40 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         release_memory()
     table = concat_compact(clean)
     del clean
+    held = kept_rows(kept, raw_rows)
     # the schema checked once over every piece's rows (row by row, so the same answer)
-    table, failed = schema_check(table, rules, raw_rows)
+    table, failed = schema_check(table, rules, held)
     rejected.append(failed)
-    dups = find_duplicates(table[[*rules.key_cols, "_file", "_row"]], rules.key_cols, order)
+    # learner keys as their 64-bit integers (one-to-one with the text): grouped without
+    # hashing a million strings
+    keys = table[[*rules.key_cols, "_file", "_row"]]
+    dups = find_duplicates(keys.assign(learner_key=unhex16(keys["learner_key"])), rules.key_cols, order)
     release_memory()
     if len(dups):
-        rejected.append(duplicate_rejections(raw_rows(dups[["_file", "_row"]]), dups, rules))
+        rejected.append(duplicate_rejections(held(dups[["_file", "_row"]]), dups, rules))
     return finish(rules, files, rows_in, table, rejected, changes, dups, order)
+
+
+def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([frame["_file"].astype(str).to_numpy(),
+                                      frame["_row"].to_numpy(dtype=np.int64)])
+
+
+def kept_rows(kept: list[pd.DataFrame], raw_rows: Callable[[pd.DataFrame], pd.DataFrame]
+              ) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """``_file``/``_row`` pairs -> raw rows: from the rows kept while streaming, and from
+    ``raw_rows`` (a second read) only for pairs that were not kept."""
+    held = pd.concat(kept, ignore_index=True) if kept else None
+
+    def rows(wanted: pd.DataFrame) -> pd.DataFrame:
+        if held is None:
+            return raw_rows(wanted[["_file", "_row"]])
+        missing = wanted.loc[~_pairs(wanted).isin(_pairs(held))]
+        if not len(missing):
+            return held
+        return pd.concat([held, raw_rows(missing[["_file", "_row"]])], ignore_index=True)
+
+    return rows
 
 
 def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
@@ -181,6 +265,50 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
     """The register pipeline on a frame already in memory (an xlsx sheet), in slices."""
     slices = (df.iloc[i:i + batch_rows] for i in range(0, max(len(df), 1), batch_rows))
     return run_batches(slices, rules, files, lambda rows: df)
+
+
+def prefetched(items: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``items`` in order, each read one step ahead on a background thread: while one
+    piece is cleaned, the next is read and parsed (pyarrow does that without holding
+    Python's global lock, so a second core does it). At most one piece waits, and an
+    error while reading is raised here, in order."""
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    turn, stop, end = threading.Semaphore(1), threading.Event(), object()
+
+    def read() -> None:
+        try:
+            for item in items:
+                ready.put(item)
+                turn.acquire()  # the next piece only once this one has been taken
+                if stop.is_set():
+                    return
+            ready.put(end)
+        except BaseException as exc:  # handed to the consumer, raised there
+            ready.put(_Failed(exc))
+
+    worker = threading.Thread(target=read, name="eduanalytics-prefetch", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not end:
+            turn.release()
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+            del item
+    finally:
+        stop.set()
+        turn.release()
+        while worker.is_alive():  # unblock a reader waiting to hand over a piece
+            try:
+                ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+            turn.release()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
 
 
 def run_streamed(path: Path, encoding: str | None, batch_rows: int,
@@ -208,7 +336,7 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     def pieces() -> Iterator[pd.DataFrame]:
         return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows))
 
-    stream = pieces()
+    stream = prefetched(pieces())
     first = next(stream)
     rules = make_rules(list(first.columns))
     files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")

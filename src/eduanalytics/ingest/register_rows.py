@@ -3,9 +3,10 @@
 :func:`normalise_rows` takes a block of register rows (header-mapped, names dropped) and
 returns the candidate clean rows, the rejected rows with reasons and the change counts. It
 only looks at one row at a time (vectorised), so it gives the same answer on a whole
-register as on each of its partitions: the pandas engine calls it once, the Dask engine
-once per partition. Duplicates need every row and are found afterwards by
-:func:`find_duplicates` (also one function for both engines).
+register as on each of its pieces: the pandas engine calls it once per piece of the
+stream, the Dask engine once per partition. Duplicates need every row and are found
+afterwards (:mod:`eduanalytics.ingest.register_duplicates`, one function for both engines);
+their rejected-row records are built here (:func:`duplicate_rejections`).
 """
 
 from __future__ import annotations
@@ -73,29 +74,43 @@ class RowsOutcome:
     rows_in: int = 0
 
 
-def _empty(index: pd.Index) -> pd.DataFrame:
-    return pd.DataFrame({"value": pd.Series(pd.NA, index=index, dtype=object),
+def _empty(index: pd.Index, dtype: str | type = object) -> pd.DataFrame:
+    """The result of a normaliser for an absent optional column: every value missing."""
+    return pd.DataFrame({"value": pd.Series(None, index=index, dtype=dtype),
                          "error": pd.Series(pd.NA, index=index, dtype="string"),
                          "changed": False, "unknown": False}, index=index)
 
 
-def _json_escape(s: pd.Series) -> pd.Series:
-    return (s.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
-            .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False)
-            .str.replace("\t", "\\t", regex=False))
+#: Characters a JSON string must escape here, and their escapes (backslash first).
+_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+
+
+def _json_text(s: pd.Series) -> pa.Array:
+    """Cells as JSON string contents (missing as empty), an Arrow array; escaped only when
+    a cell needs it."""
+    arr = pa.array(s.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = pc.fill_null(arr.cast(pa.large_string()), "")
+    if pc.any(pc.match_substring_regex(arr, r'[\\"\n\r\t]')).as_py():
+        for char, escaped in _JSON_ESCAPES:
+            arr = pc.replace_substring(arr, char, escaped)
+    return arr
 
 
 def original_json(frame: pd.DataFrame) -> pd.Series:
-    """The row's original (already masked) cells as one JSON object per row, built with
-    vectorised string operations (no serialisation per row)."""
+    """The row's original (already masked) cells as one JSON object per row, joined by
+    Arrow's string kernels (no serialisation per row)."""
     cols = [c for c in ORIGINAL_COLS if c in frame.columns]
     if not cols or frame.empty:
         return pd.Series("", index=frame.index, dtype="string")
-    out = pd.Series("{", index=frame.index, dtype="string")
+    parts: list = []
     for i, c in enumerate(cols):
-        cell = _json_escape(frame[c].astype("string").fillna(""))
-        out = out + ("" if i == 0 else ", ") + f'"{c}": "' + cell + '"'
-    return out + "}"
+        parts += [pa.scalar(("{" if i == 0 else '", ') + f'"{c}": "', pa.large_string()),
+                  _json_text(frame[c])]
+    parts.append(pa.scalar('"}', pa.large_string()))
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index, dtype="string")
 
 
 def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
@@ -115,6 +130,42 @@ def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
         "value": val.astype("string").fillna("").to_numpy(),
         "reason": why.astype("string").fillna("").to_numpy(),
         "original": original.reindex(rows).to_numpy()})
+
+
+def _check_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str],
+                   bad_pos: np.ndarray, orig: pd.Series) -> pd.DataFrame:
+    """The rejected-row records of every failed check of a block, in one frame: per check,
+    its failing rows in order (``df`` has a 0..n-1 index; ``orig`` is indexed by
+    ``bad_pos``, the rows failing any check, sorted)."""
+    pos, column, value, reason = [], [], [], []
+    for col, res, shown in checks:
+        err = res["error"]
+        p = np.flatnonzero(err.notna().to_numpy(dtype=bool))
+        if not len(p):
+            continue
+        val = shown if shown is not None else (df[col] if col in df.columns else None)
+        pos.append(p)
+        column.append(np.full(len(p), hdr.get(col, col), dtype=object))
+        value.append(val.iloc[p].astype("string").fillna("").to_numpy(dtype=object)
+                     if val is not None else np.full(len(p), "", dtype=object))
+        reason.append(err.iloc[p].astype("string").fillna("").to_numpy(dtype=object))
+    if not pos:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    at = np.concatenate(pos)
+    return pd.DataFrame({
+        "step": step, "file": df["_file"].iloc[at].astype(str).to_numpy(),
+        "row": df["_row"].to_numpy(dtype=np.int64)[at], "column": np.concatenate(column),
+        "value": np.concatenate(value), "reason": np.concatenate(reason),
+        "original": orig.to_numpy()[np.searchsorted(bad_pos, at)]})
+
+
+def _filled(values: pd.Series, fill: pd.Categorical) -> pd.Categorical:
+    """``values`` as a categorical, with ``fill`` where it is missing."""
+    have = values.array if isinstance(values.dtype, pd.CategoricalDtype) \
+        else pd.Categorical(values.astype("string"))
+    cats = have.categories.union(fill.categories)
+    a, b = have.set_categories(cats).codes, fill.set_categories(cats).codes
+    return pd.Categorical.from_codes(np.where(a >= 0, a, b), dtype=pd.CategoricalDtype(cats))
 
 
 def _message(mask: pd.Series, build) -> pd.Series:
@@ -161,17 +212,21 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     ids = parse_id_numbers(df["id_number"], rules.reference)
     masked_id = pd.Series(pd.NA, index=idx, dtype="string")  # filled for rejected rows below
     checks.append(("id_number", ids, masked_id))
-    unit = by_distinct(df["unit"], lambda u: normalise_unit_names(u, rules.units), categorical=True,
-                       memo=rules.remembered("unit"))
-    blank_unit = df["unit"].isna() | df["unit"].astype("string").str.strip().eq("")
-    checks.append(("unit", unit.assign(error=unit["error"].astype("string").mask(
-        blank_unit, hdr["unit"] + ": blank; expected a unit of the config")), None))
+
+    def units_of(u: pd.Series) -> pd.DataFrame:
+        res = normalise_unit_names(u, rules.units)
+        blank = (u.isna() | u.astype("string").str.strip().eq("")).to_numpy(dtype=bool)
+        return res.assign(error=res["error"].astype("string").mask(
+            blank, hdr["unit"] + ": blank; expected a unit of the config"))
+
+    unit = by_distinct(df["unit"], units_of, categorical=True, memo=rules.remembered("unit"))
+    checks.append(("unit", unit, None))
     d_err = dates["error"].mask(dates["value"].isna() & dates["error"].isna(),
                                 hdr["enrol_date"] + ": blank; expected a date")
     checks.append(("enrol_date", dates.assign(error=d_err), None))
 
-    def opt(col: str, fn) -> pd.DataFrame:
-        res = fn(df[col]) if col in df.columns else _empty(idx)
+    def opt(col: str, fn, dtype: str | type = object) -> pd.DataFrame:
+        res = fn(df[col]) if col in df.columns else _empty(idx, dtype)
         optional.append((col, res))
         return res
 
@@ -202,22 +257,23 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
         checks += [("programme", prog, None), ("status", status, None)]
         batch = opt("batch", coded("batch"))
         done = opt("completed_date", lambda s: by_distinct(
-            s, normalise_dates, memo=rules.remembered("completed_date")))
+            s, normalise_dates, memo=rules.remembered("completed_date")), "datetime64[ns]")
         done = done.assign(unknown=done["error"].notna())
         optional[-1] = ("completed_date", done)
-        regd = opt("registered", coded("registered"))
+        regd = opt("registered", coded("registered"), "boolean")
         why = opt("register_fail_reason", coded("register_fail_reason"))
         out["programme"] = prog["value"]
         out["level_from"] = lvl_from["value"]
         out["level_to"] = lvl_to["value"]
-        month = dates["value"].dt.month
-        inferred = pd.Series(pd.NA, index=idx, dtype="string").mask(month.le(6), "spring").mask(month.gt(6), "autumn")
-        out["batch"] = batch["value"].astype("string").fillna(inferred)
+        month = dates["value"].dt.month.to_numpy(dtype=float, na_value=np.nan)
+        inferred = pd.Categorical.from_codes(np.where(month <= 6, 0, np.where(month > 6, 1, -1)),
+                                             categories=["spring", "autumn"])
+        out["batch"] = _filled(batch["value"], inferred)
         out["status"] = status["value"]
         out["completed_date"] = done["value"].astype("datetime64[ns]")
         out["registered"] = regd["value"].astype("boolean")
         out["register_fail_reason"] = why["value"]
-        batch_inferred = batch["value"].isna() & ~batch["unknown"] & inferred.notna()
+        batch_inferred = batch["value"].isna() & ~batch["unknown"] & (inferred.codes >= 0)
     else:
         comp = opt("completed", coded("completed"))
         out["programme"] = pd.Series("vocational_training", index=idx, dtype="string")
@@ -260,10 +316,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     # only the masked ID is ever shown
     shown = df.iloc[bad_pos].assign(id_number=masked_id.iloc[bad_pos])
     orig = original_json(shown)  # indexed by the failing rows only
-    for col, res, value in checks:
-        val = value if value is not None else (df[col] if col in df.columns else None)
-        rejected.append(reject_records(rules.step, df, res["error"].notna(), hdr.get(col, col),
-                                       res["error"], val, orig))
+    rejected.append(_check_records(rules.step, df, checks, hdr, bad_pos, orig))
     changes = [(hdr.get(c, c), r["changed"], "normalised") for c, r, _ in checks if "changed" in r]
     changes += [(hdr.get(c, c), r["changed"], "normalised") for c, r in optional]
     changes += [(hdr.get(c, c), r["unknown"], UNKNOWN_KEPT) for c, r in optional]
@@ -347,80 +400,6 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
-
-
-def _codes(s: pd.Series) -> np.ndarray:
-    """Integer codes of a column's values (-1 for missing): Arrow's hash table for Arrow
-    strings (no Python string per value), the codes of a categorical, factorize else."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(dtype=np.int64)
-    arr = getattr(s.array, "_pa_array", None)
-    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
-        return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return pd.factorize(s, use_na_sentinel=True)[0].astype(np.int64)
-
-
-def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    """One integer per row, equal exactly when the rows' ``cols`` are equal (missing equal
-    to missing): per-column codes combined pairwise and re-factorised, so no hashing of
-    Python objects and no collisions. Numbered in order of first appearance."""
-    group = np.zeros(len(keys), dtype=np.int64)
-    for i, c in enumerate(cols):
-        code = _codes(keys[c]) + 1  # 0 = missing
-        # a first column's codes are used as they are when more columns follow; each later
-        # column is combined with them and the pairs numbered again
-        group = code if i == 0 else group * (int(code.max(initial=0)) + 1) + code
-        if i > 0 or len(cols) == 1:
-            group = pd.factorize(group)[0].astype(np.int64)
-    return group
-
-
-def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
-    """Rows repeating an earlier row's key (file order, then row number).
-
-    Parameters
-    ----------
-    keys : DataFrame
-        ``key_cols`` plus ``_file`` and ``_row``; every row of a key must be present (the
-        Dask engine shuffles on ``learner_key`` first).
-    key_cols : list of str
-        The duplicate key.
-    order : dict
-        File -> position, for "earlier".
-
-    Returns
-    -------
-    DataFrame
-        ``_file``, ``_row`` of each duplicate, ``first_file``, ``first_row`` of its first.
-    """
-    cols = ["_file", "_row", "first_file", "first_row"]
-    if keys.empty:
-        return pd.DataFrame(columns=cols)
-    f = keys["_file"]
-    names = np.array(sorted(order, key=order.get), dtype=object)
-    if isinstance(f.dtype, pd.CategoricalDtype):
-        cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
-        part = cat_part[f.cat.codes.to_numpy()]
-    else:
-        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
-    pos = part * (1 << 40) + keys["_row"].to_numpy(dtype=np.int64)
-    k = keys[key_cols].reset_index(drop=True)
-    if not (np.diff(pos) >= 0).all():
-        o = np.argsort(pos, kind="stable")
-        k, pos = k.iloc[o].reset_index(drop=True), pos[o]
-    group = group_ids(k, key_cols)
-    # groups are numbered in order of first appearance: a row repeats an earlier key exactly
-    # when its number is not above every number before it (no second hash table)
-    seen = np.maximum.accumulate(np.concatenate([[-1], group[:-1]]))
-    dup = group <= seen
-    if not dup.any():
-        return pd.DataFrame(columns=cols)
-    later, first = np.flatnonzero(dup), np.flatnonzero(~dup)[group[dup]]
-    return pd.DataFrame({"_file": names[pos[later] >> 40].astype(str),
-                         "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
-                         "first_file": names[pos[first] >> 40].astype(str),
-                         "first_row": (pos[first] & ((1 << 40) - 1)).astype(np.int64)})
 
 
 def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: RegisterRules) -> pd.DataFrame:

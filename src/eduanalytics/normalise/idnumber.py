@@ -187,7 +187,8 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     m = id_matrix(text.iloc[idx])
     expected_chr = check_characters(m)
     check_ok = expected_chr == m[:, 17]
-    births = ymd_to_dates(_number(m, 6, 10), _number(m, 10, 12), _number(m, 12, 14))
+    year, month, day = _number(m, 6, 10), _number(m, 10, 12), _number(m, 12, 14)
+    births = ymd_to_dates(year, month, day)
     birth_all = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     birth_all[idx] = np.where(check_ok, births, np.datetime64("NaT"))
     bad_check = np.zeros(n, dtype=bool)
@@ -237,8 +238,15 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     if odd.any():
         changed[odd] = (text[odd] != raw[odd].str.strip()).fillna(False).to_numpy(dtype=bool)
     okS = pd.Series(ok, index=s.index)
+    if isinstance(ref, pd.Series):
+        age = whole_years(birth, ref).where(okS)
+    else:  # whole years at one date, from the ID's own birth-date digits
+        r = ref.date()
+        years = np.zeros(n, dtype=np.int64)
+        years[idx] = r.year - year - ((month > r.month) | ((month == r.month) & (day > r.day)))
+        age = pd.Series(pd.arrays.IntegerArray(years, ~ok), index=s.index)
     return pd.DataFrame({
         "value": text.where(okS), "error": error, "changed": changed & ok,
         "birth_date": birth, "sex": sex,
-        "age": whole_years(birth, ref).where(okS), "area_code": text.str[:6].where(okS),
+        "age": age, "area_code": text.str[:6].where(okS),
     }, index=s.index)

@@ -1,0 +1,89 @@
+"""Duplicates in a register: rows repeating an earlier row's key, found exactly.
+
+Both engines end here: the pandas engine over all its clean rows at once, the Dask engine
+one learner-key bucket at a time (every row of a key in the same bucket). Rows are numbered
+by group from the columns' integer codes (Arrow's hash table for text; no Python object
+per value, no collisions), in order of first appearance, so "a later row of the same
+group" is one pass over the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (-1 for missing): Arrow's hash table for Arrow
+    strings (no Python string per value), the codes of a categorical, factorize else."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(dtype=np.int64)
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
+        return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.factorize(s, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One integer per row, equal exactly when the rows' ``cols`` are equal (missing equal
+    to missing): per-column codes combined pairwise and re-factorised, so no hashing of
+    Python objects and no collisions. Numbered in order of first appearance."""
+    group = np.zeros(len(keys), dtype=np.int64)
+    for i, c in enumerate(cols):
+        code = _codes(keys[c]) + 1  # 0 = missing
+        # a first column's codes are used as they are when more columns follow; each later
+        # column is combined with them and the pairs numbered again
+        group = code if i == 0 else group * (int(code.max(initial=0)) + 1) + code
+        if i > 0 or len(cols) == 1:
+            group = pd.factorize(group)[0].astype(np.int64)
+    return group
+
+
+def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
+    """Rows repeating an earlier row's key (file order, then row number).
+
+    Parameters
+    ----------
+    keys : DataFrame
+        ``key_cols`` plus ``_file`` and ``_row``; every row of a key must be present (the
+        Dask engine shuffles on ``learner_key`` first).
+    key_cols : list of str
+        The duplicate key.
+    order : dict
+        File -> position, for "earlier".
+
+    Returns
+    -------
+    DataFrame
+        ``_file``, ``_row`` of each duplicate, ``first_file``, ``first_row`` of its first.
+    """
+    cols = ["_file", "_row", "first_file", "first_row"]
+    if keys.empty:
+        return pd.DataFrame(columns=cols)
+    f = keys["_file"]
+    names = np.array(sorted(order, key=order.get), dtype=object)
+    if isinstance(f.dtype, pd.CategoricalDtype):
+        cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
+        part = cat_part[f.cat.codes.to_numpy()]
+    else:
+        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
+    pos = part * (1 << 40) + keys["_row"].to_numpy(dtype=np.int64)
+    k = keys[key_cols].reset_index(drop=True)
+    if not (np.diff(pos) >= 0).all():
+        o = np.argsort(pos, kind="stable")
+        k, pos = k.iloc[o].reset_index(drop=True), pos[o]
+    group = group_ids(k, key_cols)
+    # groups are numbered in order of first appearance: a row repeats an earlier key exactly
+    # when its number is not above every number before it (no second hash table)
+    seen = np.maximum.accumulate(np.concatenate([[-1], group[:-1]]))
+    dup = group <= seen
+    if not dup.any():
+        return pd.DataFrame(columns=cols)
+    later, first = np.flatnonzero(dup), np.flatnonzero(~dup)[group[dup]]
+    return pd.DataFrame({"_file": names[pos[later] >> 40].astype(str),
+                         "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
+                         "first_file": names[pos[first] >> 40].astype(str),
+                         "first_row": (pos[first] & ((1 << 40) - 1)).astype(np.int64)})
