@@ -273,7 +273,7 @@ def prefetched(items: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     Python's global lock, so a second core does it). At most one piece waits, and an
     error while reading is raised here, in order."""
     ready: queue.Queue = queue.Queue(maxsize=1)
-    turn, stop, end = threading.Semaphore(1), threading.Event(), object()
+    turn, stop, end = threading.Semaphore(0), threading.Event(), object()
 
     def read() -> None:
         try:
