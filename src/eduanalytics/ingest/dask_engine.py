@@ -45,6 +45,7 @@ from eduanalytics.ingest.register_rows import (
     duplicate_rejections,
     normalise_rows,
 )
+from eduanalytics.privacy import unhex16
 
 #: Most buckets of the duplicate search (at most one per partition).
 MAX_BUCKETS = 32
@@ -248,10 +249,12 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
 
     outcome = normalise_rows(prepare(read_parquet_part(name)), rules)
     clean = outcome.clean
-    keys = clean[rules.key_cols].assign(_part=np.int32(i), _row=clean["_row"].to_numpy(np.int64))
-    # equal keys have an equal first column (learner_key): they share a bucket
-    bucket = (pd.util.hash_pandas_object(clean[rules.key_cols[0]], index=False).to_numpy()
-              % np.uint64(n_buckets)).astype(np.int64)
+    # learner keys travel as their 64-bit integers (one-to-one with the text, half the bytes)
+    learner = unhex16(clean["learner_key"])
+    keys = clean[rules.key_cols].assign(learner_key=learner, _part=np.int32(i),
+                                        _row=clean["_row"].to_numpy(np.int64))
+    # equal keys have an equal learner_key, already a keyed hash: they share a bucket
+    bucket = (learner % np.uint64(n_buckets)).astype(np.int64)
     sort = np.argsort(bucket, kind="stable")
     bounds = np.searchsorted(bucket[sort], np.arange(n_buckets + 1))
     pieces = [keys.iloc[sort[bounds[b]:bounds[b + 1]]].reset_index(drop=True)
