@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from eduanalytics.arrow_text import arrow_strings, fixed_width_bytes
+
 SALT_ENV = "EDUANALYTICS_SALT"
 SALT_FILE = ".eduanalytics_salt"
 
@@ -37,10 +39,7 @@ def mask_id(s: pd.Series) -> pd.Series:
     15- and 18-character values keep their first 6 and last 4 characters (8 or 5 stars in
     between); anything else is masked whole except its length (``****(7 chars)``).
     """
-    t = pa.array(s.astype("string").array)
-    if isinstance(t, pa.ChunkedArray):
-        t = t.combine_chunks()
-    t = pc.fill_null(t.cast(pa.large_string()), "")
+    t = pc.fill_null(arrow_strings(s).cast(pa.large_string()), "")
     n = pc.utf8_length(t)
     head, tail = pc.utf8_slice_codeunits(t, 0, 6), pc.utf8_slice_codeunits(t, -4)
 
@@ -162,19 +161,11 @@ def unhex16(keys: pd.Series) -> np.ndarray:
     """
     from eduanalytics.errors import DataError
 
-    arr = pa.array(keys.astype("string").array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.null_count:
-        raise DataError("learner keys missing", column="learner_key", expected="16 hex characters")
-    if not len(arr):
-        return np.zeros(0, dtype=np.uint64)
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    off = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1]
-    if off[-1] - off[0] != 16 * len(arr) or not (np.diff(off) == 16).all():
-        raise DataError("learner keys of another length", column="learner_key",
+    m = fixed_width_bytes(arrow_strings(keys), 16)
+    if m is None:
+        raise DataError("learner keys missing or of another length", column="learner_key",
                         expected="16 hex characters")
-    nib = _UNHEX[np.frombuffer(arr.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]].reshape(-1, 8, 2)
+    nib = _UNHEX[m].reshape(-1, 8, 2)
     return ((nib[:, :, 0] << 4) | nib[:, :, 1]).copy().view(">u8").ravel().astype(np.uint64)
 
 
@@ -202,9 +193,7 @@ def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:
 
         raise ConfigError("an empty salt would make learner keys reversible", key="EDUANALYTICS_SALT")
     key = _siphash_key(salt)
-    arr = pa.array(ids.astype("string").array)  # the Arrow data itself, no copy
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = arrow_strings(ids)  # the Arrow data itself, no copy
     valid = arr.is_valid().to_numpy(zero_copy_only=False)
     hashes = np.zeros(len(arr), dtype=np.uint64)
     for i in range(0, len(arr), chunk):

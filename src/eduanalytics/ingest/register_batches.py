@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
+from eduanalytics.arrow_text import dictionary_codes
 from eduanalytics.ingest.columnar import BATCH_ROWS, iter_columnar, parquet_parts
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_duplicates import find_duplicates
@@ -50,12 +50,10 @@ COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
 
 def _str_category(s: pd.Series) -> pd.Series:
     """A text column as a categorical whose categories are ``str`` (whatever it held)."""
-    arr = getattr(s.array, "_pa_array", None)
-    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
-        cats = pd.Index(enc.dictionary.to_pylist(), dtype="str")
-        codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats),
+    coded = dictionary_codes(s)
+    if coded is not None:
+        cats = pd.Index(coded[1].to_pylist(), dtype="str")
+        return pd.Series(pd.Categorical.from_codes(coded[0], dtype=pd.CategoricalDtype(cats),
                                                    validate=False), index=s.index)
     if not isinstance(s.dtype, pd.CategoricalDtype):
         return s.astype("str").astype("category")

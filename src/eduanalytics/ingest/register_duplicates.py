@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from eduanalytics.arrow_text import dictionary_codes
 
 
 def _codes(s: pd.Series) -> np.ndarray:
@@ -20,10 +20,9 @@ def _codes(s: pd.Series) -> np.ndarray:
     strings (no Python string per value), the codes of a categorical, factorize else."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return s.cat.codes.to_numpy(dtype=np.int64)
-    arr = getattr(s.array, "_pa_array", None)
-    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
-        return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    coded = dictionary_codes(s)
+    if coded is not None:
+        return coded[0].astype(np.int64)
     return pd.factorize(s, use_na_sentinel=True)[0].astype(np.int64)
 
 

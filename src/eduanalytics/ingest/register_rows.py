@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from eduanalytics.arrow_text import arrow_strings
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
 from eduanalytics.normalise.dates import normalise_dates
@@ -88,10 +89,7 @@ _JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\
 def _json_text(s: pd.Series) -> pa.Array:
     """Cells as JSON string contents (missing as empty), an Arrow array; escaped only when
     a cell needs it."""
-    arr = pa.array(s.astype("string").array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = pc.fill_null(arr.cast(pa.large_string()), "")
+    arr = pc.fill_null(arrow_strings(s).cast(pa.large_string()), "")
     if pc.any(pc.match_substring_regex(arr, r'[\\"\n\r\t]')).as_py():
         for char, escaped in _JSON_ESCAPES:
             arr = pc.replace_substring(arr, char, escaped)

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from eduanalytics.arrow_text import arrow_strings, fixed_width_bytes
 from eduanalytics.normalise.text import to_halfwidth
 from eduanalytics.privacy import mask_id
 
@@ -41,16 +42,10 @@ def id_matrix(ids: pd.Series) -> np.ndarray:
         18-character ASCII strings, no missing values.
     """
     n = len(ids)
-    if n == 0:
-        return np.zeros((0, 18), dtype=np.uint8)
-    arr = getattr(ids.array, "_pa_array", None)
-    if arr is not None:
-        a = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-        width = np.int64 if pa.types.is_large_string(a.type) else np.int32
-        offsets = np.frombuffer(a.buffers()[1], dtype=width)[a.offset:a.offset + n + 1]
-        if offsets[-1] - offsets[0] == 18 * n:
-            data = np.frombuffer(a.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-            return data.reshape(n, 18)
+    if getattr(ids.array, "_pa_array", None) is not None:
+        m = fixed_width_bytes(arrow_strings(ids), 18)
+        if m is not None:
+            return m
     return np.frombuffer(np.asarray(ids.to_numpy(dtype=object), dtype="S18").tobytes(),
                          dtype=np.uint8).reshape(n, 18)
 
@@ -74,9 +69,7 @@ def _number(m: np.ndarray, start: int, stop: int) -> np.ndarray:
 def _plain(raw: pd.Series) -> np.ndarray:
     """True where a cell is already 17 digits and a check character (0-9 or X), checked
     on the bytes of the Arrow data (no regular expression per cell)."""
-    arr = pa.array(raw.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = arrow_strings(raw)
     length = pc.binary_length(arr).to_numpy(zero_copy_only=False)
     out = np.zeros(len(raw), dtype=bool)
     idx = np.flatnonzero(np.nan_to_num(length, nan=0) == 18)

@@ -1,0 +1,47 @@
+"""Text columns as the Arrow data behind them: one array, fixed-width byte matrices, codes.
+
+The register's vectorised steps (ID check digits, learner keys, masks, rejected-row JSON,
+categoricals, duplicate groups) work on the Arrow buffers of pandas' Arrow-backed strings
+rather than on a Python object per value. These are the three ways they reach them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def arrow_strings(s: pd.Series) -> pa.Array:
+    """The text of ``s`` as one contiguous Arrow string array (the Series' own Arrow data,
+    not copied, when it is Arrow-backed; converted otherwise). Missing values stay null."""
+    arr = pa.array(s.astype("string").array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def fixed_width_bytes(arr: pa.Array, width: int) -> np.ndarray | None:
+    """The bytes of a string array whose every value is ``width`` bytes long, as an
+    ``(n, width)`` uint8 matrix viewing Arrow's buffer; None when a value is missing or of
+    another length."""
+    n = len(arr)
+    if n == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    if arr.null_count:
+        return None
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=kind)[arr.offset:arr.offset + n + 1]
+    if offsets[-1] - offsets[0] != width * n or not (np.diff(offsets) == width).all():
+        return None
+    return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+
+
+def dictionary_codes(s: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
+    """Arrow's dictionary encoding of an Arrow-backed text column: integer codes (-1 for
+    missing) and the distinct values, numbered in order of first appearance; None when
+    ``s`` is not Arrow-backed text."""
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
+    return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), enc.dictionary

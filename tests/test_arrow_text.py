@@ -1,0 +1,34 @@
+"""The Arrow data behind text columns: one array, byte matrices, dictionary codes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from eduanalytics.arrow_text import arrow_strings, dictionary_codes, fixed_width_bytes
+
+
+def test_arrow_strings_one_array_nulls_kept():
+    s = pd.concat([pd.Series(["ab", None], dtype="string"), pd.Series(["c"], dtype="string")],
+                  ignore_index=True)
+    arr = arrow_strings(s)
+    assert arr.to_pylist() == ["ab", None, "c"]
+    assert arrow_strings(pd.Series(["x", 5], dtype=object)).to_pylist() == ["x", "5"]
+
+
+def test_fixed_width_bytes_views_equal_lengths_only():
+    arr = arrow_strings(pd.Series(["0123", "abcd", "wxyz"], dtype="string"))
+    m = fixed_width_bytes(arr, 4)
+    assert m.shape == (3, 4) and bytes(m[1]) == b"abcd"
+    assert bytes(fixed_width_bytes(arr.slice(2), 4)[0]) == b"wxyz"  # a slice: its own offset
+    assert fixed_width_bytes(arrow_strings(pd.Series(["0123", "abc"], dtype="string")), 4) is None
+    # equal total length, unequal values: "abc" + "defgh" is 8 bytes as "abcd" + "efgh" would be
+    assert fixed_width_bytes(arrow_strings(pd.Series(["abc", "defgh"], dtype="string")), 4) is None
+    assert fixed_width_bytes(arrow_strings(pd.Series(["0123", None], dtype="string")), 4) is None
+    assert fixed_width_bytes(arrow_strings(pd.Series([], dtype="string")), 4).shape == (0, 4)
+
+
+def test_dictionary_codes_in_order_of_first_appearance():
+    codes, values = dictionary_codes(pd.Series(["b", None, "a", "b"], dtype="string"))
+    assert codes.tolist() == [0, -1, 1, 0] and values.to_pylist() == ["b", "a"]
+    assert dictionary_codes(pd.Series(["a"], dtype=object)) is None
+    assert dictionary_codes(pd.Series(pd.Categorical(["a"]))) is None
