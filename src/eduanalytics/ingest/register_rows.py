@@ -111,30 +111,15 @@ def original_json(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index, dtype="string")
 
 
-def reject_records(step: str, frame: pd.DataFrame, mask: pd.Series, column: str,
-                   reason: pd.Series | str, value: pd.Series | None,
-                   original: pd.Series) -> pd.DataFrame:
-    """Rejected-row records (:data:`REJECT_COLUMNS`) for the rows where ``mask`` holds."""
-    m = mask.fillna(False).to_numpy(dtype=bool)
-    if not m.any():
-        return pd.DataFrame(columns=REJECT_COLUMNS)
-    pos = np.flatnonzero(m)  # only the failing rows of the columns used are taken
-    rows = frame.index[pos]
-    val = value.reindex(rows) if value is not None else pd.Series("", index=rows)
-    why = reason.reindex(rows) if isinstance(reason, pd.Series) else pd.Series(reason, index=rows)
-    return pd.DataFrame({
-        "step": step, "file": frame["_file"].iloc[pos].astype(str).to_numpy(),
-        "row": frame["_row"].iloc[pos].astype(np.int64).to_numpy(), "column": column,
-        "value": val.astype("string").fillna("").to_numpy(),
-        "reason": why.astype("string").fillna("").to_numpy(),
-        "original": original.reindex(rows).to_numpy()})
-
-
-def _check_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str],
+def reject_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str],
                    bad_pos: np.ndarray, orig: pd.Series) -> pd.DataFrame:
-    """The rejected-row records of every failed check of a block, in one frame: per check,
-    its failing rows in order (``df`` has a 0..n-1 index; ``orig`` is indexed by
-    ``bad_pos``, the rows failing any check, sorted)."""
+    """Rejected-row records (:data:`REJECT_COLUMNS`) of every failed check, in one frame.
+
+    ``checks`` holds ``(column, result, shown)``: a row fails the check where
+    ``result["error"]`` is set (the reason), and its value is ``shown`` (default: the
+    column of ``df``, blank if there is none). Records come per check, each in row
+    order. Everything is positional: ``bad_pos`` lists the positions failing any check,
+    sorted, and ``orig`` holds their original cells as JSON, in that order."""
     pos, column, value, reason = [], [], [], []
     for col, res, shown in checks:
         err = res["error"]
@@ -314,7 +299,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     # only the masked ID is ever shown
     shown = df.iloc[bad_pos].assign(id_number=masked_id.iloc[bad_pos])
     orig = original_json(shown)  # indexed by the failing rows only
-    rejected.append(_check_records(rules.step, df, checks, hdr, bad_pos, orig))
+    rejected.append(reject_records(rules.step, df, checks, hdr, bad_pos, orig))
     changes = [(hdr.get(c, c), r["changed"], "normalised") for c, r, _ in checks if "changed" in r]
     changes += [(hdr.get(c, c), r["changed"], "normalised") for c, r in optional]
     changes += [(hdr.get(c, c), r["unknown"], UNKNOWN_KEPT) for c, r in optional]
@@ -376,8 +361,8 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
     bad = cand.loc[why.index, ["_file", "_row"]].join(why)
     rows = _matched(raw_rows(bad), bad)
     shown = rows.assign(id_number=_masked_ids(rows, rules))
-    return clean, reject_records(rules.step, rows, pd.Series(True, index=rows.index), "<row>",
-                                 rows["_why"], None, original_json(shown))
+    return clean, reject_records(rules.step, rows, [("<row>", rows["_why"].to_frame("error"), None)],
+                                 {}, np.arange(len(rows)), original_json(shown))
 
 
 def _matched(raw: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
@@ -411,5 +396,5 @@ def duplicate_rejections(rows: pd.DataFrame, dups: pd.DataFrame, rules: Register
     where = pd.Series("", index=rows.index, dtype="string").mask(
         rows["first_file"].ne(rows["_file"]), " of " + rows["first_file"].astype("string"))
     reason = "duplicate of row " + rows["first_row"].astype("string") + where + f" ({what})"
-    return reject_records(rules.step, rows, pd.Series(True, index=rows.index),
-                          rules.headers["id_number"], reason, masked, original_json(shown))
+    return reject_records(rules.step, rows, [(rules.headers["id_number"], reason.to_frame("error"), masked)],
+                          {}, np.arange(len(rows)), original_json(shown))
