@@ -211,10 +211,12 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     repeats = Repeats()
     for piece in batches:
         out = normalise_rows(piece, rules, check_schema=False)
-        again = repeats.mark(unhex16(out.clean["learner_key"]))
+        # learner keys as their 64-bit integers (one-to-one with the text), kept with the rows
+        learners = unhex16(out.clean["learner_key"])
+        again = repeats.mark(learners)
         if again.any():  # the raw cells of rows that may turn out to be duplicates
             kept.append(rows_of(piece, out.clean.loc[again, ["_row"]]))
-        clean.append(compact(out.clean))
+        clean.append(compact(out.clean).assign(_learner=learners))
         rejected.append(out.rejected)
         changes.append(out.changes)
         rows_in += len(piece)
@@ -226,10 +228,9 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     # the schema checked once over every piece's rows (row by row, so the same answer)
     table, failed = schema_check(table, rules, held)
     rejected.append(failed)
-    # learner keys as their 64-bit integers (one-to-one with the text): grouped without
-    # hashing a million strings
-    keys = table[[*rules.key_cols, "_file", "_row"]]
-    dups = find_duplicates(keys.assign(learner_key=unhex16(keys["learner_key"])), rules.key_cols, order)
+    # grouped on the learner keys' integers: no hashing of a million strings
+    keys = table[[*rules.key_cols, "_file", "_row"]].assign(learner_key=table["_learner"])
+    dups = find_duplicates(keys, rules.key_cols, order)
     release_memory()
     if len(dups):
         rejected.append(duplicate_rejections(held(dups[["_file", "_row"]]), dups, rules))
