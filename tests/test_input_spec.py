@@ -30,6 +30,14 @@ def test_population_entry_without_base_names_its_key():
     assert "config/jia.yaml" in str(info.value)
 
 
+def test_workers_default_auto_and_refusal(tmp_path):
+    assert InputSpec("register", tmp_path, options={}).workers() == "auto"
+    assert InputSpec("register", tmp_path, options={"workers": 3}).workers() == 3
+    for bad in (0, -1, 2.5, "two", True):
+        with pytest.raises(ConfigError, match="workers"):
+            InputSpec("register", tmp_path, options={"workers": bad}).workers()
+
+
 def test_batch_rows_default_and_refusal(tmp_path):
     from eduanalytics.errors import ConfigError
     from eduanalytics.input_spec import InputSpec

@@ -19,7 +19,7 @@ INPUT_KINDS = ("task_table", "task_table_copy", "register", "census_streets", "s
 INPUT_KEYS = {"path", "synthetic", "sheet", "sheets", "header_rows", "header_join", "fields",
               "values", "populations", "targets", "programme_from", "school_field", "form",
               "year", "age", "levels", "columns", "code", "region", "encoding", "table",
-              "census_year", "batch_rows"}
+              "census_year", "batch_rows", "workers"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,17 @@ class InputSpec:
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1000:
             _spec_error(self, "batch_rows", f"must be a whole number of at least 1000, not {raw!r}",
                         "e.g. 131072 (the default)")
+        return int(raw)
+
+    def workers(self) -> int | str:
+        """Processes cleaning a CSV/Parquet register's pieces (``workers``: a whole number
+        >= 1, or ``auto``, the default: one per core, up to four, from a million rows)."""
+        raw = self.options.get("workers", "auto")
+        if raw == "auto":
+            return "auto"
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+            _spec_error(self, "workers", f"must be a whole number of at least 1 or auto, not {raw!r}",
+                        "auto (the default), 1 (this process only), or e.g. 4")
         return int(raw)
 
     @property

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from eduanalytics.errors import IngestError
-from eduanalytics.ingest.columnar import read_columnar, sniff_encoding
+from eduanalytics.ingest.columnar import estimate_rows, read_columnar, sniff_encoding
 
 
 @pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
@@ -39,6 +39,19 @@ def test_parquet_folder_parts_in_order(tmp_path):
     assert df["_row"].tolist() == [1, 1, 2]
     assert [p.rsplit("/", 1)[-1] for p in df["_file"].astype(str)] == ["a.parquet", "b.parquet", "b.parquet"]
     assert isinstance(df["_file"].dtype, pd.CategoricalDtype)
+
+
+def test_estimate_rows_exact_for_parquet_a_guess_for_csv(tmp_path):
+    folder = tmp_path / "reg"
+    folder.mkdir()
+    pd.DataFrame({"a": range(3)}).to_parquet(folder / "a.parquet")
+    pd.DataFrame({"a": range(4)}).to_parquet(folder / "b.parquet")
+    assert estimate_rows(folder) == 7  # the footers' row counts, summed
+    assert estimate_rows(folder / "b.parquet") == 4
+    (tmp_path / "r.csv").write_bytes(b"x" * 1000)
+    assert estimate_rows(tmp_path / "r.csv") == 10  # 100 bytes a row
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    assert estimate_rows(tmp_path / "bad.parquet") == 0  # the read says what is wrong
 
 
 def test_unusable_inputs_name_the_file(tmp_path):

@@ -10,7 +10,6 @@ So 9 in, 3 rejected, 6 clean, whatever the piece size.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from eduanalytics.ingest.register_batches import (
     _sorted_str,
     compact,
     concat_compact,
-    prefetched,
+    repeated_learners,
     run_pandas,
     run_streamed,
 )
@@ -66,11 +65,11 @@ def register(tmp_path_factory) -> Path:
     return path
 
 
-def _run(path: Path, cfg, batch_rows: int):
+def _run(path: Path, cfg, batch_rows: int, workers: int = 1):
     spec = register_spec(cfg, path)
     return run_streamed(path, None, batch_rows, lambda raw: prepare(raw, "register", spec, str(path)),
                         lambda cols: make_rules(cfg, spec, "register", "enrolments[x]", "salt", False,
-                                                None, cols))
+                                                None, cols), workers=workers)
 
 
 def test_pieces_give_the_whole_answer(register, cfg, monkeypatch):
@@ -89,6 +88,18 @@ def test_pieces_give_the_whole_answer(register, cfg, monkeypatch):
     assert set(rej) == {4, 6, 9}
     assert rej[9].startswith("duplicate of row 2")
     assert "331004********" in cut.rejected.loc[cut.rejected["row"] == 9, "original"].iloc[0]
+
+
+def test_worker_processes_give_the_same_answer(register, cfg, monkeypatch):
+    whole = _run(register, cfg, 1_000_000)
+    monkeypatch.setattr(columnar, "STREAM_BLOCK_BYTES", 160)  # about two CSV lines a piece
+    # two workers, five pieces: pieces finish out of order but come back in file order,
+    # and the duplicate on line 9 (its first on line 2, cleaned by another worker) is found
+    two = _run(register, cfg, 2, workers=2)
+    pd.testing.assert_frame_equal(whole.tables["enrolments"], two.tables["enrolments"])
+    pd.testing.assert_frame_equal(whole.rejected, two.rejected)
+    pd.testing.assert_frame_equal(whole.changes, two.changes)
+    assert two.rejected["reason"].str.startswith("duplicate of row 2").sum() == 1
 
 
 def test_in_memory_frame_in_slices(register, cfg):
@@ -154,37 +165,21 @@ def test_repeats_never_misses_a_repeat():
     assert r.mark(np.array([64, 1], dtype=np.uint64)).tolist() == [True, False]
 
 
-def test_prefetched_keeps_order_raises_in_place_and_stops_when_closed():
-    from eduanalytics.errors import IngestError
+def test_repeats_sized_by_rows():
+    # 32 bits a row, rounded up to a power of two, between 2**20 and 2**28 bits
+    assert len(Repeats.for_rows(1_000_000).bitmap) * 8 == 1 << 25  # 1e6 < 2**20
+    assert len(Repeats.for_rows(10).bitmap) * 8 == 1 << 20
+    assert len(Repeats.for_rows(10**9).bitmap) * 8 == 1 << 28
 
-    def failing():
-        yield 1
-        yield 2
-        raise IngestError("cannot read as CSV", file="x.csv")
 
-    it = prefetched(failing())
-    assert [next(it), next(it)] == [1, 2]
-    with pytest.raises(IngestError, match="cannot read"):
-        next(it)
-    read = []
-
-    def counted():
-        for i in range(100):
-            read.append(i)
-            yield i
-
-    it = prefetched(counted())
-    assert next(it) == 0
-    for _ in range(100):  # the reader reads piece 1 ahead, then waits
-        if len(read) == 2:
-            break
-        threading.Event().wait(0.01)
-    threading.Event().wait(0.1)
-    assert read == [0, 1]  # one piece ahead, not more
-    it.close()
-    assert read == [0, 1]
-    assert not any(t.name == "eduanalytics-prefetch" for t in threading.enumerate())
-    assert list(prefetched(iter([]))) == []
+def test_repeated_learners_keeps_every_row_of_a_learner_seen_twice():
+    # learners 7 and 9 come back (rows 3 and 5 marked); their first rows 0 and 1 must be
+    # searched too, and learner 8 (never repeated) need not be
+    learner = np.array([7, 9, 8, 7, 100, 9], dtype=np.uint64)
+    marked = Repeats(bits=20).mark(learner)
+    assert marked.tolist() == [False, False, False, True, False, True]
+    assert repeated_learners(learner, marked).tolist() == [True, True, False, True, False, True]
+    assert not repeated_learners(learner, np.zeros(6, dtype=bool)).any()
 
 
 def test_sorted_str_keeps_the_values_present_sorted():

@@ -277,7 +277,8 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
             parts.append(run_streamed(
                 path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
                 lambda raw: prepare(raw, kind, spec, str(path)),
-                lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols)))
+                lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols),
+                workers=spec.workers()))
     if not parts:
         raise IngestError("no register sheet found", file=path, expected="a sheet of inputs.register.sheets")
     enrol = (parts[0].tables["enrolments"] if len(parts) == 1  # maybe a lazy Dask frame

@@ -13,26 +13,29 @@ duplicates), and only those raw rows are held. The file is read a second time on
 the end needs raw rows that were not kept (rows failing the schema check).
 
 Peak memory is therefore one piece's working set plus the compact clean rows, not a
-multiple of the whole register. The Dask engine (:mod:`eduanalytics.ingest.dask_engine`)
+multiple of the whole register.
+
+A long register's pieces are cleaned on several processes at once
+(:class:`~eduanalytics.ingest.register_workers.Cleaner`, ``inputs.register.workers``; by
+default one per core from a million rows):
+each worker cleans whole pieces with its own copy of the rules, and this process reads the
+next pieces, marks repeats and does everything after the last piece. The answer is the
+same on any number of workers (the pieces come back in file order). The Dask engine (:mod:`eduanalytics.ingest.dask_engine`)
 shares :func:`finish`.
 """
 
 from __future__ import annotations
 
-import ctypes
 import itertools
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from eduanalytics.arrow_text import dictionary_codes
-from eduanalytics.ingest.columnar import BATCH_ROWS, iter_columnar, parquet_parts
+from eduanalytics.ingest.columnar import BATCH_ROWS, estimate_rows, iter_columnar, parquet_parts
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_duplicates import find_duplicates
 from eduanalytics.ingest.register_rows import (
@@ -41,6 +44,7 @@ from eduanalytics.ingest.register_rows import (
     normalise_rows,
     schema_check,
 )
+from eduanalytics.ingest.register_workers import Cleaner, prefetched, release_memory, worker_count
 from eduanalytics.privacy import unhex16
 
 #: Clean columns held as categoricals between pieces (few distinct values each).
@@ -104,11 +108,12 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
         gone = pd.MultiIndex.from_frame(dups[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
         here = pd.MultiIndex.from_arrays([clean.loc[maybe, "_file"].astype(str),
                                           clean.loc[maybe, "_row"].astype("int64")])
-        drop = maybe.copy()
-        drop[maybe] = here.isin(gone)
-        clean = clean.loc[~drop]
-    table = compact(clean.drop(columns=[c for c in clean.columns if c.startswith("_")])
-                    .reset_index(drop=True))
+        drop = maybe.to_numpy(dtype=bool, copy=True)
+        drop[drop] = here.isin(gone)
+    table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")])
+    if len(dups):  # one copy of the rows kept, without the working columns
+        table = table.loc[~drop]
+    table = compact(table.reset_index(drop=True))
     # the same categories whichever engine or piece size: the values present, sorted
     table = table.assign(**{c: _sorted_str(table[c]) for c in COMPACT if c in table.columns})
     rej = concat_frames(rejected, REJECT_COLUMNS)
@@ -129,32 +134,63 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
 class Repeats:
     """Which clean rows repeat a learner of an earlier row, as a superset: a bitmap of
     ``2**bits`` bits set by the learners' 64-bit keys (one hash, a Bloom filter's simplest
-    form; 8 MB by default, whatever the register's size).
+    form).
 
     A duplicate (same learner and programme, or the training key) is always marked; a row
-    of a new learner is marked by mistake with the chance that its bit is already set (1.5 %
-    after a million learners, 14 % after ten million). The marked rows are the ones whose
-    raw cells are worth keeping.
+    of a new learner is marked by mistake with the chance that its bit is already set: about
+    ``n / 2**bits`` after ``n`` learners (:meth:`for_rows` sizes the bitmap for 3 % or less
+    up to eight million). The marked rows are the ones whose raw cells are worth keeping,
+    and the only learners among whom duplicates are searched.
     """
 
     def __init__(self, bits: int = 26) -> None:
         self.bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
         self.mask = np.uint64((1 << bits) - 1)
 
-    def mark(self, keys: np.ndarray) -> np.ndarray:
-        """True for each key whose bit was set by an earlier call or an earlier key of
-        ``keys`` (equal keys always); sets the bits of ``keys``."""
-        keys = np.asarray(keys, dtype=np.uint64)
-        slot = keys & self.mask
+    @classmethod
+    def for_rows(cls, rows: int) -> Repeats:
+        """A bitmap of about 32 bits per expected row: 4 MB for a million rows, at most
+        32 MB (2**28 bits; 4 % marked by mistake after ten million learners), at least
+        128 kB."""
+        return cls(bits=min(max(int(rows).bit_length() + 5, 20), 28))
+
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        slot = np.asarray(keys, dtype=np.uint64) & self.mask
         byte = (slot >> np.uint64(3)).astype(np.intp)
-        bit = np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8), dtype=np.uint8)
-        seen = (self.bitmap[byte] & bit) != 0
-        seen |= pd.Index(keys).duplicated(keep="first")
+        return byte, np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8), dtype=np.uint8)
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        """True for each key whose bit is set (every key added, and some others)."""
+        byte, bit = self._slots(keys)
+        return (self.bitmap[byte] & bit) != 0
+
+    def add(self, keys: np.ndarray) -> None:
+        """Set the bits of ``keys``."""
+        byte, bit = self._slots(keys)
         while len(byte):  # keys sharing a byte: one write wins per pass, so repeat for the rest
             self.bitmap[byte] |= bit
             lost = (self.bitmap[byte] & bit) == 0
             byte, bit = byte[lost], bit[lost]
+
+    def mark(self, keys: np.ndarray, twice: np.ndarray | None = None) -> np.ndarray:
+        """True for each key whose bit was set by an earlier call or an earlier key of
+        ``keys`` (equal keys always); sets the bits of ``keys``. ``twice``, when given, says
+        which keys repeat an earlier key of ``keys`` (found where the piece was cleaned)."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        if twice is None:
+            twice = pd.Index(keys).duplicated(keep="first")
+        seen = self.contains(keys) | np.asarray(twice, dtype=bool)
+        self.add(keys)
         return seen
+
+
+def repeated_learners(learner: np.ndarray, marked: np.ndarray) -> np.ndarray:
+    """Rows whose learner is among the ``marked`` rows' learners (a superset, through a
+    second bitmap): every row of any learner with a repeat, so every duplicate and the row
+    it repeats."""
+    again = Repeats.for_rows(int(marked.sum()))
+    again.add(learner[marked])
+    return again.contains(learner)
 
 
 def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -163,28 +199,21 @@ def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["_row"].isin(rows["_row"])]
 
 
-def release_memory() -> None:
-    """Hand freed memory back to the system between pieces: Arrow's pool, then the C heap
-    (glibc's ``malloc_trim``, as Dask's workers do); otherwise each piece's freed working
-    set would stay in the process and count towards its peak."""
-    pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _glibc():
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:  # not glibc (macOS, Windows, musl): nothing to trim
-        return None
-
-
-_LIBC = _glibc()
+def clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                     pd.DataFrame]:
+    """One piece through :func:`normalise_rows` (the schema left for the end): its clean rows
+    compact, with the learners' keys as 64-bit integers in ``_learner`` and ``_twice`` true
+    where a learner already had a row in the piece; rejected records; change counts."""
+    out = normalise_rows(piece, rules, check_schema=False)
+    learners = unhex16(out.clean["learner_key"])  # one-to-one with the text keys
+    return (compact(out.clean).assign(_learner=learners,
+                                      _twice=pd.Index(learners).duplicated(keep="first")),
+            out.rejected, out.changes)
 
 
 def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: list[Path],
-                raw_rows: Callable[[pd.DataFrame], pd.DataFrame]) -> StepResult:
+                raw_rows: Callable[[pd.DataFrame], pd.DataFrame],
+                expected_rows: int = 1_000_000, cleaner: Cleaner | None = None) -> StepResult:
     """The register pipeline (pandas engine) over consecutive pieces of a register.
 
     Parameters
@@ -199,6 +228,11 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         A frame of ``_file``/``_row`` pairs -> those raw (header-mapped) rows (more do no
         harm), for the rejected-row records of duplicates and of rows failing the schema;
         called only for rows that were not kept while streaming (see :class:`Repeats`).
+    expected_rows : int
+        About how many rows the register holds (sizes :class:`Repeats`; any guess is safe).
+    cleaner : Cleaner, optional
+        Cleans the pieces (default: here, one after another); the answer is the same on
+        any number of workers.
 
     Returns
     -------
@@ -208,28 +242,30 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     """
     order = {str(f): i for i, f in enumerate(files)}
     clean, rejected, changes, kept, rows_in = [], [], [], [], 0
-    repeats = Repeats()
-    for piece in batches:
-        out = normalise_rows(piece, rules, check_schema=False)
-        # learner keys as their 64-bit integers (one-to-one with the text), kept with the rows
-        learners = unhex16(out.clean["learner_key"])
-        again = repeats.mark(learners)
+    repeats = Repeats.for_rows(expected_rows)
+    cleaner = cleaner or Cleaner(clean_piece, rules)
+    for piece, (rows, rej, change) in cleaner.cleaned(batches):
+        again = repeats.mark(rows["_learner"].to_numpy(), rows.pop("_twice").to_numpy())
         if again.any():  # the raw cells of rows that may turn out to be duplicates
-            kept.append(rows_of(piece, out.clean.loc[again, ["_row"]]))
-        clean.append(compact(out.clean).assign(_learner=learners))
-        rejected.append(out.rejected)
-        changes.append(out.changes)
+            kept.append(rows_of(piece, rows.loc[again, ["_row"]]))
+        clean.append(rows.assign(_again=again))
+        rejected.append(rej)
+        changes.append(change)
         rows_in += len(piece)
-        del piece, out
-        release_memory()
+        del piece, rows
+        if cleaner.pool is None:  # the piece's working set was here (workers trim their own)
+            release_memory()
     table = concat_compact(clean)
     del clean
     held = kept_rows(kept, raw_rows)
     # the schema checked once over every piece's rows (row by row, so the same answer)
     table, failed = schema_check(table, rules, held)
     rejected.append(failed)
-    # grouped on the learner keys' integers: no hashing of a million strings
-    keys = table[[*rules.key_cols, "_file", "_row"]].assign(learner_key=table["_learner"])
+    # searched among the learners seen more than once only, grouped on the learner keys'
+    # integers (no hashing of a million strings)
+    learner = table["_learner"].to_numpy()
+    maybe = repeated_learners(learner, table["_again"].to_numpy(dtype=bool))
+    keys = table.loc[maybe, [*rules.key_cols, "_file", "_row"]].assign(learner_key=learner[maybe])
     dups = find_duplicates(keys, rules.key_cols, order)
     release_memory()
     if len(dups):
@@ -263,56 +299,13 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
                batch_rows: int = BATCH_ROWS) -> StepResult:
     """The register pipeline on a frame already in memory (an xlsx sheet), in slices."""
     slices = (df.iloc[i:i + batch_rows] for i in range(0, max(len(df), 1), batch_rows))
-    return run_batches(slices, rules, files, lambda rows: df)
-
-
-def prefetched(items: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """``items`` in order, each read one step ahead on a background thread: while one
-    piece is cleaned, the next is read and parsed (pyarrow does that without holding
-    Python's global lock, so a second core does it). At most one piece waits, and an
-    error while reading is raised here, in order."""
-    ready: queue.Queue = queue.Queue(maxsize=1)
-    turn, stop, end = threading.Semaphore(0), threading.Event(), object()
-
-    def read() -> None:
-        try:
-            for item in items:
-                ready.put(item)
-                turn.acquire()  # the next piece only once this one has been taken
-                if stop.is_set():
-                    return
-            ready.put(end)
-        except BaseException as exc:  # handed to the consumer, raised there
-            ready.put(_Failed(exc))
-
-    worker = threading.Thread(target=read, name="eduanalytics-prefetch", daemon=True)
-    worker.start()
-    try:
-        while (item := ready.get()) is not end:
-            turn.release()
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item
-            del item
-    finally:
-        stop.set()
-        turn.release()
-        while worker.is_alive():  # unblock a reader waiting to hand over a piece
-            try:
-                ready.get(timeout=0.05)
-            except queue.Empty:
-                pass
-            turn.release()
-
-
-class _Failed:
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
+    return run_batches(slices, rules, files, lambda rows: df, expected_rows=len(df))
 
 
 def run_streamed(path: Path, encoding: str | None, batch_rows: int,
                  prepare: Callable[[pd.DataFrame], pd.DataFrame],
-                 make_rules: Callable[[list[str]], RegisterRules]) -> StepResult:
+                 make_rules: Callable[[list[str]], RegisterRules],
+                 workers: int | str = 1) -> StepResult:
     """A CSV / Parquet register (file or folder of parts), streamed piece by piece.
 
     Parameters
@@ -327,6 +320,8 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
         Raw piece -> header-mapped piece, names dropped (raises for a missing column).
     make_rules : callable
         The prepared columns -> :class:`RegisterRules`.
+    workers : int or "auto"
+        Processes cleaning the pieces (:func:`worker_count`).
 
     Returns
     -------
@@ -335,8 +330,8 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     def pieces() -> Iterator[pd.DataFrame]:
         return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows))
 
-    stream = prefetched(pieces())
-    first = next(stream)
+    raw = pieces()
+    first = next(raw)  # read here: the rules need its columns
     rules = make_rules(list(first.columns))
     files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
              else [path])
@@ -349,4 +344,8 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
             release_memory()
         return pd.concat(found, ignore_index=True)
 
-    return run_batches(itertools.chain([first], stream), rules, files, again)
+    expected = estimate_rows(path)
+    # the workers start (fork) before the reading thread does
+    with Cleaner(clean_piece, rules, worker_count(workers, expected)) as cleaner:
+        return run_batches(prefetched(itertools.chain([first], raw)), rules, files, again,
+                           expected_rows=expected, cleaner=cleaner)

@@ -353,10 +353,10 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
     """
     cols = ENROLMENT_COLS + (["school_unit_id"] if rules.school_col else [])
     table, failures = validate(cand[cols], "enrolments")
-    extras = cand.loc[table.index, [c for c in cand.columns if c not in cols]]
-    clean = pd.concat([table, extras], axis=1)
-    if not len(failures):
-        return clean, pd.DataFrame(columns=REJECT_COLUMNS)
+    extras = [c for c in cand.columns if c not in cols]
+    if not len(failures):  # every row passed: the extras as they are (no copy)
+        return table.assign(**{c: cand[c] for c in extras}), pd.DataFrame(columns=REJECT_COLUMNS)
+    clean = pd.concat([table, cand.loc[table.index, extras]], axis=1)
     why = ("schema check failed: " + failures.groupby("index")["check"].agg("; ".join)).rename("_why")
     bad = cand.loc[why.index, ["_file", "_row"]].join(why)
     rows = _matched(raw_rows(bad), bad)
