@@ -95,7 +95,7 @@ class InputSpec:
 
     def workers(self) -> int | str:
         """Processes cleaning a CSV/Parquet register's pieces (``workers``: a whole number
-        >= 1, or ``auto``, the default: one per core, up to four, from a million rows)."""
+        >= 1, or ``auto``, the default: one per core, up to four, from five million rows)."""
         raw = self.options.get("workers", "auto")
         if raw == "auto":
             return "auto"

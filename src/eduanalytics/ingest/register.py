@@ -178,7 +178,8 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                     training_sheet: object = _KEEP,
                     synthetic: bool = False, salt: str | None = None,
                     as_of: str | None = None, engine: str = "pandas",
-                    scheduler: str | None = None, out_dir: str | Path | None = None) -> StepResult:
+                    scheduler: str | None = None, out_dir: str | Path | None = None,
+                    workers: int | str | None = None) -> StepResult:
     """Read a learner register (xlsx, CSV, Parquet or a folder of Parquet parts).
 
     Parameters
@@ -206,6 +207,9 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
         Dask only: the workers write the clean table there as Parquet parts (a new or empty
         folder) and ``tables["enrolments"]`` is a lazy Dask frame over them, so no process
         holds a province's table.
+    workers : int or "auto", optional
+        pandas engine, CSV/Parquet: processes cleaning the pieces (default the config's
+        ``inputs.register.workers``, else ``"auto"``); the result does not depend on it.
 
     Returns
     -------
@@ -278,7 +282,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                 path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
                 lambda raw: prepare(raw, kind, spec, str(path)),
                 lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols),
-                workers=spec.workers()))
+                workers=spec.workers() if workers is None else workers))
     if not parts:
         raise IngestError("no register sheet found", file=path, expected="a sheet of inputs.register.sheets")
     enrol = (parts[0].tables["enrolments"] if len(parts) == 1  # maybe a lazy Dask frame

@@ -17,7 +17,7 @@ multiple of the whole register.
 
 A long register's pieces are cleaned on several processes at once
 (:class:`~eduanalytics.ingest.register_workers.Cleaner`, ``inputs.register.workers``; by
-default one per core from a million rows):
+default one per core from five million rows):
 each worker cleans whole pieces with its own copy of the rules, and this process reads the
 next pieces, marks repeats and does everything after the last piece. The answer is the
 same on any number of workers (the pieces come back in file order). The Dask engine (:mod:`eduanalytics.ingest.dask_engine`)
@@ -253,8 +253,7 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         changes.append(change)
         rows_in += len(piece)
         del piece, rows
-        if cleaner.pool is None:  # the piece's working set was here (workers trim their own)
-            release_memory()
+        release_memory()
     table = concat_compact(clean)
     del clean
     held = kept_rows(kept, raw_rows)
