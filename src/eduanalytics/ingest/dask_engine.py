@@ -215,10 +215,11 @@ def _gather(client, tasks: list) -> list:
 
 
 def _concat_clean(pieces: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts' clean rows in part order (Arrow-backed text columns are chained, not
-    copied; an empty part is left out so that it cannot change a column's dtype)."""
-    full = [p for p in pieces if len(p)] or pieces[:1]
-    return pd.concat(full, ignore_index=True)
+    """The parts' compact clean rows in part order, their categories united (an empty
+    part is left out so that it cannot change a column's dtype)."""
+    from eduanalytics.ingest.register_batches import concat_compact
+
+    return concat_compact([p for p in pieces if len(p)] or pieces[:1])
 
 
 def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
@@ -300,8 +301,10 @@ def _second_pass(clean: pd.DataFrame | Path, rejected: pd.DataFrame, name: str, 
         rejected = rejected.iloc[np.argsort(rejected["row"].to_numpy(np.int64), kind="stable")]
     rejected = rejected.reset_index(drop=True) if len(rejected) else None
     clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
-    if out is None:
-        return clean, rejected
+    if out is None:  # to the client: coded columns as categoricals (a byte a row, not the text)
+        from eduanalytics.ingest.register_batches import compact
+
+        return compact(clean), rejected
     _write_part(clean, _part_file(out, i))
     return len(clean), rejected
 

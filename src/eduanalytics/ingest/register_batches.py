@@ -17,11 +17,13 @@ multiple of the whole register.
 
 A long register's pieces are cleaned on several processes at once
 (:class:`~eduanalytics.ingest.register_workers.Cleaner`, ``inputs.register.workers``; by
-default one per core from five million rows):
-each worker cleans whole pieces with its own copy of the rules, and this process reads the
-next pieces, marks repeats and does everything after the last piece. The answer is the
-same on any number of workers (the pieces come back in file order). The Dask engine (:mod:`eduanalytics.ingest.dask_engine`)
-shares :func:`finish`.
+default one per core from five million rows): each worker cleans whole pieces with its
+own copy of the rules, and this process reads the next pieces, marks repeats and does
+everything after the last piece. The answer is the same on any number of workers (the
+pieces come back in file order). Duplicates are searched only among the learners
+:class:`Repeats` saw more than once.
+
+The Dask engine (:mod:`eduanalytics.ingest.dask_engine`) shares :func:`finish`.
 """
 
 from __future__ import annotations
