@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from eduanalytics.errors import IngestError
+from eduanalytics.errors import ConfigError, IngestError
 from eduanalytics.ingest.register_workers import (
     MAX_AUTO_WORKERS,
     PARALLEL_FROM_ROWS,
@@ -50,6 +50,9 @@ def test_a_worker_that_dies_is_an_ingest_error():
 
 def test_worker_count():
     assert worker_count(3, 10) == 3  # as set, whatever the size
+    for bad in (0, "2", 1.5, True):
+        with pytest.raises(ConfigError, match="workers must be a whole number"):
+            worker_count(bad, 10)
     assert worker_count("auto", PARALLEL_FROM_ROWS - 1) == 1  # too short to pay for processes
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert worker_count("auto", PARALLEL_FROM_ROWS) == max(1, min(cores, MAX_AUTO_WORKERS))

@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pandas as pd
 import pyarrow as pa
 
-from eduanalytics.errors import IngestError
+from eduanalytics.errors import ConfigError, IngestError
 
 #: From this many rows (as :func:`~eduanalytics.ingest.columnar.estimate_rows` guesses)
 #: ``workers: auto`` cleans on several processes. Each worker costs about 150 MB besides
@@ -40,7 +40,10 @@ def worker_count(setting: int | str, expected_rows: int) -> int:
     most :data:`MAX_AUTO_WORKERS`) when ``expected_rows`` reaches :data:`PARALLEL_FROM_ROWS`,
     else 1."""
     if setting != "auto":
-        return max(int(setting), 1)
+        if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
+            raise ConfigError(f"workers must be a whole number of at least 1 or auto, not {setting!r}",
+                              key="workers", allowed="auto, 1, 2, ...")
+        return setting
     if expected_rows < PARALLEL_FROM_ROWS:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
