@@ -109,6 +109,43 @@ def test_by_distinct_memo_normalises_each_value_once():
             v.upper() if isinstance(v, str) else pd.NA for v in x]
 
 
+def test_by_distinct_memo_shared_by_threads():
+    """A threaded Dask worker cleans several pieces at once with one set of rules: calls
+    adding values to one memo at the same time each give their own rows' results."""
+    import threading
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    from eduanalytics.ingest.core import by_distinct
+
+    def upper(u: pd.Series) -> pd.DataFrame:
+        time.sleep(0.002)  # let another thread add values meanwhile
+        return pd.DataFrame({"value": u.str.upper()}, index=u.index)
+
+    memo: dict = {}
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    errors: list = []
+
+    def work(seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        for i in range(15):
+            x = pd.Series(rng.choice(letters[: 3 + i + seed % 5], 50), dtype="string")
+            try:
+                got = by_distinct(x, upper, categorical=True, memo=memo)["value"]
+                assert got.astype(str).tolist() == [v.upper() for v in x], seed
+            except Exception as exc:  # noqa: BLE001 - reported below, with the thread's seed
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
 def test_by_distinct_spreads_yes_no_as_boolean():
     from eduanalytics.ingest.core import map_values
 

@@ -156,27 +156,33 @@ def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
     ``categorical=True`` the text columns of the result come back as categoricals (each
     distinct text stored once; what the register's millions of rows use) and yes/no
     columns as ``boolean``; others keep the normaliser's dtypes.
+
+    Threads may share a memo (a threaded Dask worker runs several pieces with one set of
+    rules): it holds one state, replaced whole and never changed in place, so each call
+    works on a consistent state; of two calls adding values at once, one's additions may
+    be lost to the memo (normalised again later), never mixed up.
     """
     memo = {} if memo is None else memo
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     values = pd.Index(uniques, dtype=object)
-    known: pd.Index | None = memo.get("index")
-    pos = known.get_indexer(values) if known is not None else np.full(len(values), -1)
-    if known is None or (pos < 0).any():
+    # (distinct values, their results, the missing value's result, spreadable columns)
+    state: tuple | None = memo.get("state")
+    pos = state[0].get_indexer(values) if state is not None else np.full(len(values), -1)
+    if state is None or (pos < 0).any():
         new = values[pos < 0]
         res = fn(pd.Series(list(new) + [pd.NA], dtype=s.dtype if s.dtype != object else object))
         fresh = res.iloc[:-1]
-        memo["index"] = new if known is None else known.append(new)
-        memo["table"] = fresh if known is None else pd.concat([memo["table"], fresh], ignore_index=True)
-        memo["missing"] = res.iloc[-1:]
-        memo.pop("spread", None)
-        pos = memo["index"].get_indexer(values)
-    spread = memo.setdefault("spread", {})
-    if categorical not in spread:
-        spread[categorical] = _spreadable(pd.concat([memo["table"], memo["missing"]],
-                                                    ignore_index=True), categorical)
+        state = ((new, fresh, res.iloc[-1:], {}) if state is None else
+                 (state[0].append(new), pd.concat([state[1], fresh], ignore_index=True),
+                  res.iloc[-1:], {}))
+        memo["state"] = state
+        pos = state[0].get_indexer(values)
+    index, table, missing, spread = state
+    if categorical not in spread:  # the same for any call on this state: a race is harmless
+        spread[categorical] = _spreadable(pd.concat([table, missing], ignore_index=True),
+                                          categorical)
     # each row's result row: its value's, or (code -1) the last one, the missing value's
-    take = np.append(pos, len(memo["index"]))[codes]
+    take = np.append(pos, len(index))[codes]
     cols = {c: (pd.Categorical.from_codes(col[0][take], dtype=col[1], validate=False)
                 if isinstance(col, tuple) else col.take(take))
             for c, col in spread[categorical].items()}
