@@ -179,6 +179,26 @@ def test_dask_clean_writes_the_pandas_engines_files(by_engine):
     assert (reg["rows_in"], reg["rows_clean"], reg["rows_rejected"]) == (18, 10, 8)
 
 
+def test_clean_on_worker_processes_writes_the_same_files(parts_region, by_engine, tmp_path):
+    """``inputs.register.workers: 2`` (forked workers, the pipeline's lock and temporary
+    folder around them): the same tables and files as one process."""
+    from eduanalytics.catalog import read_table
+    from eduanalytics.config import load_config
+    from eduanalytics.ingest.pipeline import run_clean
+
+    path = parts_region.path.parent / "parts_workers.yaml"
+    path.write_text(parts_region.path.read_text(encoding="utf-8").replace(
+        "register: {path: register}", "register: {path: register, workers: 2}"), encoding="utf-8")
+    cfg = load_config(path, 2023)
+    assert cfg.input("register").workers() == 2
+    res = run_clean(cfg, out_dir=tmp_path / "out")
+    one = by_engine["pandas"].out_dir
+    for name in ("rejected.csv", "changes.csv", "findings.csv", "reconciliation.csv"):
+        assert (one / name).read_bytes() == (res.out_dir / name).read_bytes(), name
+    pd.testing.assert_frame_equal(read_table(res.out_dir, "enrolments"), read_table(one, "enrolments"))
+    assert not list(res.out_dir.parent.glob(f".{res.out_dir.name}.*"))  # no temporary folder, no lock
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
