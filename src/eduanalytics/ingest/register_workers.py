@@ -92,8 +92,10 @@ class Cleaner:
     Used as a context manager: entering starts the workers and leaving stops them. On
     Linux they are forks of this process, started before any thread of ours reads (so no
     lock is held by a thread the fork leaves behind) and without importing anything again;
-    elsewhere they are spawned. Each worker gets ``work`` and the rules once, and keeps
-    what the rules remember (their memo of distinct values) from piece to piece.
+    elsewhere they are spawned, so there (as for Dask's local cluster) a script that calls
+    this must keep its work under ``if __name__ == "__main__":`` (the command line and
+    notebooks need nothing). Each worker gets ``work`` and the rules once, and keeps what
+    the rules remember (their memo of distinct values) from piece to piece.
 
     Parameters
     ----------
