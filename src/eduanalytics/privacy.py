@@ -151,8 +151,9 @@ _UNHEX[_HEX] = np.arange(16, dtype=np.uint8)
 
 def unhex16(keys: pd.Series) -> np.ndarray:
     """The 64-bit integers written by :func:`hex16` (its inverse), read from the bytes of
-    the Arrow data: 16 hexadecimal characters per value, none missing (as the clean rows'
-    ``learner_key``).
+    the Arrow data: 16 hexadecimal characters per value, none missing. For readers of the
+    processed ``enrolments`` (its ``learner_key``), e.g. to join tables on integers; the
+    engines themselves keep the integers (:func:`learner_hashes`) and never parse text.
 
     Raises
     ------
@@ -167,6 +168,48 @@ def unhex16(keys: pd.Series) -> np.ndarray:
                         expected="16 hex characters")
     nib = _UNHEX[m].reshape(-1, 8, 2)
     return ((nib[:, :, 0] << 4) | nib[:, :, 1]).copy().view(">u8").ravel().astype(np.uint64)
+
+
+def learner_hashes(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> np.ndarray:
+    """The keyed hashes behind :func:`learner_key`, as 64-bit integers (what the register
+    engines group and bucket duplicates on; :func:`hex16` writes them as text).
+
+    Parameters
+    ----------
+    ids : Series
+        Normalised ID numbers; a missing value's entry means nothing.
+    salt : str
+        The secret salt (:func:`get_salt`); empty is refused.
+    chunk : int
+        Values hashed per call (bounds the temporary Python strings).
+
+    Returns
+    -------
+    numpy.ndarray
+        uint64, aligned with ``ids``.
+    """
+    from pandas.util import hash_array
+
+    if not salt:
+        from eduanalytics.errors import ConfigError
+
+        raise ConfigError("an empty salt would make learner keys reversible", key="EDUANALYTICS_SALT")
+    key = _siphash_key(salt)
+    arr = arrow_strings(ids)  # the Arrow data itself, no copy
+    hashes = np.zeros(len(arr), dtype=np.uint64)
+    for i in range(0, len(arr), chunk):
+        part = arr.slice(i, chunk).fill_null("").to_numpy(zero_copy_only=False)
+        hashes[i:i + len(part)] = hash_array(part, hash_key=key, categorize=False)
+    return hashes
+
+
+def key_text(hashes: np.ndarray, valid: np.ndarray, index: pd.Index) -> pd.Series:
+    """:func:`learner_hashes` as learner keys: 16 hex characters, <NA> where not ``valid``."""
+    keys = hex16(hashes)
+    if not valid.all():
+        keys = pa.StringArray.from_buffers(len(keys), keys.buffers()[1], keys.buffers()[2],
+                                           pa.array(valid).buffers()[1])
+    return pd.Series(pd.arrays.ArrowStringArray(keys), index=index, dtype="string")
 
 
 def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:
@@ -186,24 +229,7 @@ def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:
     Series
         Arrow-backed strings, aligned with ``ids``.
     """
-    from pandas.util import hash_array
-
-    if not salt:
-        from eduanalytics.errors import ConfigError
-
-        raise ConfigError("an empty salt would make learner keys reversible", key="EDUANALYTICS_SALT")
-    key = _siphash_key(salt)
-    arr = arrow_strings(ids)  # the Arrow data itself, no copy
-    valid = arr.is_valid().to_numpy(zero_copy_only=False)
-    hashes = np.zeros(len(arr), dtype=np.uint64)
-    for i in range(0, len(arr), chunk):
-        part = arr.slice(i, chunk).fill_null("").to_numpy(zero_copy_only=False)
-        hashes[i:i + len(part)] = hash_array(part, hash_key=key, categorize=False)
-    keys = hex16(hashes)
-    if not valid.all():
-        keys = pa.StringArray.from_buffers(len(keys), keys.buffers()[1], keys.buffers()[2],
-                                           pa.array(valid).buffers()[1])
-    return pd.Series(pd.arrays.ArrowStringArray(keys), index=ids.index, dtype="string")
+    return key_text(learner_hashes(ids, salt, chunk), ids.notna().to_numpy(dtype=bool), ids.index)
 
 
 def get_salt(root: Path | None = None) -> str:

@@ -45,7 +45,6 @@ from eduanalytics.ingest.register_rows import (
     duplicate_rejections,
     normalise_rows,
 )
-from eduanalytics.privacy import unhex16
 
 #: Most buckets of the duplicate search (at most one per partition).
 MAX_BUCKETS = 32
@@ -251,7 +250,7 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
     outcome = normalise_rows(prepare(read_parquet_part(name)), rules)
     clean = outcome.clean
     # learner keys travel as their 64-bit integers (one-to-one with the text, half the bytes)
-    learner = unhex16(clean["learner_key"])
+    learner = clean["_learner"].to_numpy()
     keys = clean[rules.key_cols].assign(learner_key=learner, _part=np.int32(i),
                                         _row=clean["_row"].to_numpy(np.int64))
     # equal keys have an equal learner_key, already a keyed hash: they share a bucket

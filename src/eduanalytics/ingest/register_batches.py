@@ -47,7 +47,6 @@ from eduanalytics.ingest.register_rows import (
     schema_check,
 )
 from eduanalytics.ingest.register_workers import Cleaner, prefetched, release_memory, worker_count
-from eduanalytics.privacy import unhex16
 
 #: Clean columns held as categoricals between pieces (few distinct values each).
 COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
@@ -204,13 +203,11 @@ def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 def clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[pd.DataFrame, pd.DataFrame,
                                                                      pd.DataFrame]:
     """One piece through :func:`normalise_rows` (the schema left for the end): its clean rows
-    compact, with the learners' keys as 64-bit integers in ``_learner`` and ``_twice`` true
-    where a learner already had a row in the piece; rejected records; change counts."""
+    compact, with ``_twice`` true where a learner (``_learner``) already had a row in the
+    piece; rejected records; change counts."""
     out = normalise_rows(piece, rules, check_schema=False)
-    learners = unhex16(out.clean["learner_key"])  # one-to-one with the text keys
-    return (compact(out.clean).assign(_learner=learners,
-                                      _twice=pd.Index(learners).duplicated(keep="first")),
-            out.rejected, out.changes)
+    twice = pd.Index(out.clean["_learner"]).duplicated(keep="first")
+    return compact(out.clean).assign(_twice=twice), out.rejected, out.changes
 
 
 def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: list[Path],

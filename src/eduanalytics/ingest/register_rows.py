@@ -25,7 +25,7 @@ from eduanalytics.normalise.dates import normalise_dates
 from eduanalytics.normalise.idnumber import parse_id_numbers, whole_years
 from eduanalytics.normalise.text import clean_text
 from eduanalytics.normalise.units import normalise_unit_names
-from eduanalytics.privacy import learner_key, mask_id
+from eduanalytics.privacy import key_text, learner_hashes, mask_id
 from eduanalytics.tables.schemas import validate
 
 #: Columns kept (masked) as a rejected row's original values.
@@ -183,7 +183,8 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     Returns
     -------
     RowsOutcome
-        ``clean``: enrolment columns plus ``_file``, ``_row`` and the duplicate-key columns;
+        ``clean``: enrolment columns plus ``_file``, ``_row``, ``_learner`` (the learner
+        keys as the 64-bit integers they are written from) and the duplicate-key columns;
         ``rejected``: one record per failing cell (IDs masked); ``changes``: counts.
     """
     df = df.reset_index(drop=True)
@@ -306,9 +307,10 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     changes.append((hdr.get("batch", "批次"), batch_inferred, "batch blank: inferred from enrolment month"))
 
     keep = ~bad.to_numpy()
-    ok_ids = ids["value"].where(keep)
+    hashes = learner_hashes(ids["value"].where(keep), rules.salt)
     out = out.assign(
-        learner_key=learner_key(ok_ids, rules.salt),
+        learner_key=key_text(hashes, keep, idx),
+        _learner=hashes,  # the same keys as integers, for the duplicate search
         unit_id=unit["value"], enrol_date=enrol, mode=mode["value"],
         sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
     extra = ["_file", "_row"]
