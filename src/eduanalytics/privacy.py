@@ -213,22 +213,9 @@ def key_text(hashes: np.ndarray, valid: np.ndarray, index: pd.Index) -> pd.Serie
 
 
 def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:
-    """Keyed hash of normalised ID numbers: 16 hex characters (see the module docstring).
-
-    Parameters
-    ----------
-    ids : Series
-        Normalised ID numbers; missing values give <NA>.
-    salt : str
-        The secret salt (:func:`get_salt`); empty is refused.
-    chunk : int
-        Values hashed per call (bounds the temporary Python strings).
-
-    Returns
-    -------
-    Series
-        Arrow-backed strings, aligned with ``ids``.
-    """
+    """Keyed hash of normalised ID numbers (see the module docstring): :func:`learner_hashes`
+    (same parameters) as 16 hex characters, Arrow-backed and aligned with ``ids``; a
+    missing ID gives <NA>."""
     return key_text(learner_hashes(ids, salt, chunk), ids.notna().to_numpy(dtype=bool), ids.index)
 
 
