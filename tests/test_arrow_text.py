@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
-from eduanalytics.arrow_text import arrow_strings, dictionary_codes, fixed_width_bytes
+from eduanalytics.arrow_text import (
+    TEXT,
+    arrow_strings,
+    dictionary_codes,
+    fixed_width_bytes,
+    repeated_text,
+    text_array,
+)
 
 
 def test_arrow_strings_one_array_nulls_kept():
@@ -32,3 +40,16 @@ def test_dictionary_codes_in_order_of_first_appearance():
     assert codes.tolist() == [0, -1, 1, 0] and values.to_pylist() == ["b", "a"]
     assert dictionary_codes(pd.Series(["a"], dtype=object)) is None
     assert dictionary_codes(pd.Series(pd.Categorical(["a"]))) is None
+
+
+def test_text_array_is_pandas_default_text():
+    # plain or chunked, 32- or 64-bit offsets: the "str" dtype, missing values NaN
+    for arr in (pa.array(["a", None, "b"]), pa.chunked_array([["a"], [None, "b"]], pa.large_string())):
+        s = pd.Series(text_array(arr))
+        assert s.dtype == TEXT == pd.Series(["x"]).dtype
+        assert s.iloc[0] == "a" and pd.isna(s.iloc[1]) and s.iloc[2] == "b"
+
+
+def test_repeated_text_in_order():
+    assert repeated_text(["x", "yz"], [2, 3]).to_pylist() == ["x", "x", "yz", "yz", "yz"]
+    assert repeated_text(["x"], [0]).to_pylist() == []

@@ -45,3 +45,20 @@ def dictionary_codes(s: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         return None
     enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
     return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), enc.dictionary
+
+
+#: pandas' default text dtype (``"str"``: Arrow-backed, NaN for missing).
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def text_array(arr: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """Arrow text as pandas' default text array (``"str"``), without converting a value."""
+    arr = arr.cast(pa.large_string())
+    return pd.arrays.ArrowStringArray(arr if isinstance(arr, pa.ChunkedArray)
+                                      else pa.chunked_array([arr]), dtype=TEXT)
+
+
+def repeated_text(values: list[str], counts: list[int]) -> pa.Array:
+    """Each of ``values`` repeated its count of times, in order, as one Arrow array."""
+    which = np.repeat(np.arange(len(values)), counts)
+    return pa.array(values, pa.large_string()).take(pa.array(which))

@@ -25,7 +25,9 @@ from eduanalytics.ingest.register_batches import (
     _sorted_str,
     compact,
     concat_compact,
+    in_file_order,
     repeated_learners,
+    rows_where,
     run_pandas,
     run_streamed,
 )
@@ -124,7 +126,7 @@ def test_compact_and_concat_unite_sorted_categories():
     assert list(one["unit_id"].cat.categories) == ["u1", "u2"]
 
 
-def test_schema_failures_checked_once_at_the_end(register, cfg, monkeypatch):
+def test_schema_failures_quarantined_alike_in_pieces_and_whole(register, cfg, monkeypatch):
     """A config mapping 在读 to an id the schema does not know ("enroled"): the 5 clean
     在读 rows fail the schema check and are quarantined (ID masked), in pieces as whole."""
     from eduanalytics.input_spec import InputSpec
@@ -190,3 +192,27 @@ def test_sorted_str_keeps_the_values_present_sorted():
     assert out.name == "unit_id"
     text = pd.Series(["u2", None, "u1"], dtype="string")
     assert list(_sorted_str(text).cat.categories) == ["u1", "u2"]
+    # already categories of str, sorted, each one used: the column itself
+    done = _sorted_str(s)
+    assert _sorted_str(done) is done
+
+
+def test_rows_where_keeps_values_and_dtypes():
+    f = pd.DataFrame({"key": pd.Series(["a", "b", None, "d"], dtype="str"),
+                      "unit_id": pd.Categorical(["u1", "u2", "u1", None]),
+                      "enrol_date": pd.to_datetime(["2023-01-01", None, "2023-03-01", "2023-04-01"]),
+                      "age": pd.array([30, None, 50, 60], dtype="Int64"),
+                      "registered": pd.array([True, None, False, True], dtype="boolean")})
+    out = rows_where(f, np.array([True, False, True, True]))
+    pd.testing.assert_frame_equal(out, f.iloc[[0, 2, 3]].reset_index(drop=True))
+
+
+def test_rejected_records_in_file_order_then_row_stably():
+    rej = pd.DataFrame({"file": ["b.csv", "a.csv", "b.csv", "a.csv", "a.csv"],
+                        "row": [2, 7, 1, 3, 3],
+                        "reason": ["b2", "a7", "b1", "a3 first", "a3 second"]}).astype({"file": "str", "reason": "str"})
+    out = in_file_order(rej, {"a.csv": 0, "b.csv": 1})
+    assert out["reason"].tolist() == ["a3 first", "a3 second", "a7", "b1", "b2"]
+    assert out["row"].tolist() == [3, 3, 7, 1, 2] and out.index.tolist() == [0, 1, 2, 3, 4]
+    assert out["reason"].dtype == "str"
+    pd.testing.assert_frame_equal(in_file_order(out, {"a.csv": 0, "b.csv": 1}), out)

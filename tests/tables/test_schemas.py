@@ -49,3 +49,30 @@ def test_unknown_schema_name():
 def test_every_schema_column_is_in_the_contract():
     for name, schema in SCHEMAS.items():
         assert set(schema.columns) <= set(COLUMNS[name]), name
+
+
+def _enrolments(keys: list) -> pd.DataFrame:
+    n = len(keys)
+    return pd.DataFrame({
+        "learner_key": pd.Series(keys, dtype="str"), "unit_id": ["u"] * n,
+        "programme": ["secondary_upgrade"] * n, "level_from": [None] * n, "level_to": [None] * n,
+        "batch": ["spring"] * n, "enrol_date": pd.to_datetime(["2023-03-01"] * n),
+        "status": ["enrolled"] * n, "completed_date": pd.NaT, "registered": pd.NA,
+        "register_fail_reason": [None] * n, "mode": [None] * n, "sex": ["male"] * n,
+        "birth_date": pd.to_datetime(["1985-03-06"] * n), "age": [38] * n, "synthetic": False})
+
+
+def test_learner_keys_are_sixteen_lowercase_hex_characters():
+    good = "0123456789abcdef"
+    # every key 16 bytes long: read as bytes (upper case, a letter past f, a slash before 0
+    # and a two-byte character with an ASCII neighbour are each refused)
+    same_length = [good, good.upper(), "0123456789abcdeg", "/123456789abcdef", "é123456789abcd"]
+    clean, failures = validate(_enrolments(same_length), "enrolments")
+    assert clean.index.tolist() == [0]
+    assert sorted(failures["index"]) == [1, 2, 3, 4]
+    assert set(failures["check"]) == {"16 lowercase hexadecimal characters"}
+    # keys of other lengths: the regular expression decides, the same way
+    mixed = [good, "abc", good + "0", "ffffffffffffffff", None]
+    clean, failures = validate(_enrolments(mixed), "enrolments")
+    assert clean.index.tolist() == [0, 3]
+    assert sorted(failures["index"]) == [1, 2, 4]

@@ -9,8 +9,9 @@ and so is the ``enrolments`` table this engine returns (a million learners cost 
 megabytes, not hundreds). Duplicates are found over all rows at the end. The raw cells of
 the few duplicate rows, shown in their rejected-row records, are kept while streaming:
 :class:`Repeats` marks every clean row whose learner was seen before (a superset of the
-duplicates), and only those raw rows are held. The file is read a second time only when
-the end needs raw rows that were not kept (rows failing the schema check).
+duplicates), and only those raw rows are held (every other rejected row gets its record,
+schema check included, while its piece is at hand). The file would be read a second time
+only for a duplicate whose raw row was not kept, which the bitmap rules out.
 
 Peak memory is therefore one piece's working set plus the compact clean rows, not a
 multiple of the whole register.
@@ -34,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
 
-from eduanalytics.arrow_text import dictionary_codes
+from eduanalytics.arrow_text import TEXT, arrow_strings, dictionary_codes, text_array
 from eduanalytics.ingest.columnar import BATCH_ROWS, estimate_rows, iter_columnar, parquet_parts
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_duplicates import find_duplicates
@@ -44,7 +46,6 @@ from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
     normalise_rows,
-    schema_check,
 )
 from eduanalytics.ingest.register_workers import Cleaner, prefetched, release_memory, worker_count
 
@@ -85,16 +86,43 @@ def concat_compact(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _sorted_str(s: pd.Series) -> pd.Series:
-    """A categorical whose categories are the values present, as sorted ``str``."""
+    """A categorical whose categories are the values present, as sorted ``str`` (``s``
+    itself when they already are)."""
     s = _str_category(s)
     codes, cats = s.cat.codes.to_numpy(), s.cat.categories
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))  # O(rows), no sort
+    seen = np.zeros(len(cats) + 1, dtype=bool)  # O(rows), no sort; the last entry: missing
+    seen[codes] = True
+    used = np.flatnonzero(seen[:-1])
+    if len(used) == len(cats) and cats.is_monotonic_increasing:
+        return s
     order = sorted(range(len(used)), key=lambda i: cats[used[i]])
     recode = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last entry: code -1 stays -1
     recode[used[order]] = np.arange(len(order))
     dtype = pd.CategoricalDtype(pd.Index([cats[used[i]] for i in order], dtype="str"))
     return pd.Series(pd.Categorical.from_codes(recode[codes], dtype=dtype, validate=False),
                      index=s.index, name=s.name)
+
+
+def rows_where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` is true, filtered column by column into a new
+    frame that shares the filtered arrays (``DataFrame.loc`` would also copy them all
+    once more to consolidate its blocks)."""
+    return pd.DataFrame({c: frame[c].array[keep] for c in frame.columns}, copy=False)
+
+
+def in_file_order(rej: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """Rejected records ordered by file (``order``), then row, stably (a row's records
+    keep their order); the frame itself when they already are. Text columns are taken
+    as whole Arrow arrays."""
+    codes, files = pd.factorize(rej["file"])
+    part = np.array([order.get(f, len(order)) for f in files], dtype=np.int64)[codes]
+    at = np.lexsort((rej["row"].to_numpy(dtype=np.int64), part))
+    if (at == np.arange(len(at))).all():
+        return rej.reset_index(drop=True)
+    taken = pa.array(at)
+    return pd.DataFrame({c: text_array(arrow_strings(rej[c]).take(taken))
+                         if rej[c].dtype == TEXT else rej[c].to_numpy()[at]
+                         for c in rej.columns}, copy=False)
 
 
 def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.DataFrame,
@@ -113,14 +141,13 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
         drop[drop] = here.isin(gone)
     table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")])
     if len(dups):  # one copy of the rows kept, without the working columns
-        table = table.loc[~drop]
+        table = rows_where(table, ~drop)
     table = compact(table.reset_index(drop=True))
     # the same categories whichever engine or piece size: the values present, sorted
     table = table.assign(**{c: _sorted_str(table[c]) for c in COMPACT if c in table.columns})
     rej = concat_frames(rejected, REJECT_COLUMNS)
     if len(rej):
-        rej = (rej.assign(_part=rej["file"].map(order)).sort_values(["_part", "row"], kind="stable")
-               .drop(columns="_part").reset_index(drop=True))
+        rej = in_file_order(rej, order)
     ch = concat_frames(changes, CHANGE_COLUMNS)
     if len(ch):
         ch = (ch.groupby(["step", "column", "change"], as_index=False)["n"].sum()
@@ -202,10 +229,10 @@ def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
 def clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[pd.DataFrame, pd.DataFrame,
                                                                      pd.DataFrame]:
-    """One piece through :func:`normalise_rows` (the schema left for the end): its clean rows
+    """One piece through :func:`normalise_rows` (schema check included): its clean rows
     compact, with ``_twice`` true where a learner (``_learner``) already had a row in the
     piece; rejected records; change counts."""
-    out = normalise_rows(piece, rules, check_schema=False)
+    out = normalise_rows(piece, rules)
     twice = pd.Index(out.clean["_learner"]).duplicated(keep="first")
     return compact(out.clean).assign(_twice=twice), out.rejected, out.changes
 
@@ -225,7 +252,7 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         The files in order ("earlier" among duplicates follows it).
     raw_rows : callable
         A frame of ``_file``/``_row`` pairs -> those raw (header-mapped) rows (more do no
-        harm), for the rejected-row records of duplicates and of rows failing the schema;
+        harm), for the rejected-row records of duplicates;
         called only for rows that were not kept while streaming (see :class:`Repeats`).
     expected_rows : int
         About how many rows the register holds (sizes :class:`Repeats`; any guess is safe).
@@ -256,9 +283,6 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
     table = concat_compact(clean)
     del clean
     held = kept_rows(kept, raw_rows)
-    # the schema checked once over every piece's rows (row by row, so the same answer)
-    table, failed = schema_check(table, rules, held)
-    rejected.append(failed)
     # searched among the learners seen more than once only, grouped on the learner keys'
     # integers (no hashing of a million strings)
     learner = table["_learner"].to_numpy()

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from eduanalytics.arrow_text import arrow_strings
+from eduanalytics.arrow_text import TEXT, arrow_strings, repeated_text, text_array
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
 from eduanalytics.normalise.dates import normalise_dates
@@ -76,7 +76,10 @@ class RowsOutcome:
 
 
 def _empty(index: pd.Index, dtype: str | type = object) -> pd.DataFrame:
-    """The result of a normaliser for an absent optional column: every value missing."""
+    """The result of a normaliser for an absent optional column: every value missing (a
+    ``"category"`` without categories, of text)."""
+    if dtype == "category":
+        dtype = pd.CategoricalDtype(pd.Index([], dtype="str"))
     return pd.DataFrame({"value": pd.Series(None, index=index, dtype=dtype),
                          "error": pd.Series(pd.NA, index=index, dtype="string"),
                          "changed": False, "unknown": False}, index=index)
@@ -119,8 +122,9 @@ def reject_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str
     ``result["error"]`` is set (the reason), and its value is ``shown`` (default: the
     column of ``df``, blank if there is none). Records come per check, each in row
     order. Everything is positional: ``bad_pos`` lists the positions failing any check,
-    sorted, and ``orig`` holds their original cells as JSON, in that order."""
-    pos, column, value, reason = [], [], [], []
+    sorted, and ``orig`` holds their original cells as JSON, in that order. The text
+    columns are built as Arrow arrays (no Python string per record)."""
+    pos, column, count, value, reason = [], [], [], [], []
     for col, res, shown in checks:
         err = res["error"]
         p = np.flatnonzero(err.notna().to_numpy(dtype=bool))
@@ -128,18 +132,27 @@ def reject_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str
             continue
         val = shown if shown is not None else (df[col] if col in df.columns else None)
         pos.append(p)
-        column.append(np.full(len(p), hdr.get(col, col), dtype=object))
-        value.append(val.iloc[p].astype("string").fillna("").to_numpy(dtype=object)
-                     if val is not None else np.full(len(p), "", dtype=object))
-        reason.append(err.iloc[p].astype("string").fillna("").to_numpy(dtype=object))
+        column.append(hdr.get(col, col))
+        count.append(len(p))
+        value.append(arrow_strings(val.iloc[p]) if val is not None
+                     else pa.nulls(len(p), pa.large_string()))
+        reason.append(arrow_strings(err.iloc[p]))
     if not pos:
         return pd.DataFrame(columns=REJECT_COLUMNS)
     at = np.concatenate(pos)
+
+    def text(arr: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+        return text_array(pc.fill_null(arr.cast(pa.large_string()), ""))
+
     return pd.DataFrame({
-        "step": step, "file": df["_file"].iloc[at].astype(str).to_numpy(),
-        "row": df["_row"].to_numpy(dtype=np.int64)[at], "column": np.concatenate(column),
-        "value": np.concatenate(value), "reason": np.concatenate(reason),
-        "original": orig.to_numpy()[np.searchsorted(bad_pos, at)]})
+        "step": text(repeated_text([step], [len(at)])),
+        "file": text(arrow_strings(df["_file"].iloc[at])),
+        "row": df["_row"].to_numpy(dtype=np.int64)[at],
+        "column": text(repeated_text(column, count)),
+        "value": text(pa.chunked_array([v.cast(pa.large_string()) for v in value])),
+        "reason": text(pa.chunked_array([r.cast(pa.large_string()) for r in reason])),
+        "original": text(arrow_strings(orig).take(pa.array(np.searchsorted(bad_pos, at))))},
+        copy=False)
 
 
 def _filled(values: pd.Series, fill: pd.Categorical) -> pd.Categorical:
@@ -167,7 +180,7 @@ def _changes(step: str, records: list[tuple[str, pd.Series, str]]) -> pd.DataFra
     return out.astype({"n": "int64"})
 
 
-def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = True) -> RowsOutcome:
+def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     """Normalise and validate a block of register rows (see the module docstring).
 
     Parameters
@@ -176,9 +189,6 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
         Header-mapped rows with ``_file``/``_row`` (names already dropped).
     rules : RegisterRules
         Units, value maps, age band, dates, salt.
-    check_schema : bool
-        Validate the clean rows against the ``enrolments`` schema here (:func:`schema_check`);
-        the pandas engine passes False and checks all pieces' rows at once at the end.
 
     Returns
     -------
@@ -209,7 +219,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
                                 hdr["enrol_date"] + ": blank; expected a date")
     checks.append(("enrol_date", dates.assign(error=d_err), None))
 
-    def opt(col: str, fn, dtype: str | type = object) -> pd.DataFrame:
+    def opt(col: str, fn, dtype: str | type = "category") -> pd.DataFrame:
         res = fn(df[col]) if col in df.columns else _empty(idx, dtype)
         optional.append((col, res))
         return res
@@ -259,7 +269,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
         out["register_fail_reason"] = why["value"]
         batch_inferred = batch["value"].isna() & ~batch["unknown"] & (inferred.codes >= 0)
     else:
-        comp = opt("completed", coded("completed"))
+        comp = opt("completed", coded("completed"), object)
         out["programme"] = pd.Series("vocational_training", index=idx, dtype="string")
         out["level_from"] = pd.Series(pd.NA, index=idx, dtype="string")
         out["level_to"] = pd.Series(pd.NA, index=idx, dtype="string")
@@ -309,10 +319,10 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
     keep = ~bad.to_numpy()
     hashes = learner_hashes(ids["value"].where(keep), rules.salt)
     out = out.assign(
-        learner_key=key_text(hashes, keep, idx),
+        learner_key=key_text(hashes, keep, idx).astype(TEXT),
         _learner=hashes,  # the same keys as integers, for the duplicate search
         unit_id=unit["value"], enrol_date=enrol, mode=mode["value"],
-        sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
+        sex=ids["sex"].astype("category"), birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
     extra = ["_file", "_row"]
     if rules.school_col:
         school = by_distinct(df[rules.school_col], lambda u: normalise_unit_names(u, rules.units),
@@ -324,9 +334,9 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules, check_schema: bool = 
         course = df["course"] if "course" in df.columns else pd.Series("", index=idx)
         out["_course"] = clean_text(course.astype("string")).fillna("")
     cand = pd.concat([out.loc[keep], df.loc[keep, extra]], axis=1)
-    if check_schema:
-        cand, failed = schema_check(cand, rules, lambda rows: df)
-        rejected.append(failed)
+    # the schema, row by row too (rows failing it are rejected with their reasons)
+    cand, failed = schema_check(cand, rules, lambda rows: df)
+    rejected.append(failed)
     return RowsOutcome(clean=cand.reset_index(drop=True),
                        rejected=_concat(rejected, REJECT_COLUMNS),
                        changes=_changes(rules.step, changes), rows_in=len(df))
