@@ -1,8 +1,11 @@
-"""Text columns as the Arrow data behind them: one array, fixed-width byte matrices, codes.
+"""Text columns as the Arrow data behind them: one array, fixed-width byte matrices, codes,
+and back again.
 
 The register's vectorised steps (ID check digits, learner keys, masks, rejected-row JSON,
-categoricals, duplicate groups) work on the Arrow buffers of pandas' Arrow-backed strings
-rather than on a Python object per value. These are the three ways they reach them.
+categoricals, duplicate groups, rejected-row records) work on the Arrow buffers of pandas'
+Arrow-backed strings rather than on a Python object per value. The first three functions
+reach those buffers; :func:`text_array` and :func:`repeated_text` build text columns from
+Arrow arrays without a Python string per value.
 """
 
 from __future__ import annotations
