@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from eduanalytics.arrow_text import arrow_strings, fixed_width_bytes
+from eduanalytics.arrow_text import arrow_strings, fixed_width_bytes, text_array
 
 SALT_ENV = "EDUANALYTICS_SALT"
 SALT_FILE = ".eduanalytics_salt"
@@ -204,18 +204,19 @@ def learner_hashes(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> np.ndarra
 
 
 def key_text(hashes: np.ndarray, valid: np.ndarray, index: pd.Index) -> pd.Series:
-    """:func:`learner_hashes` as learner keys: 16 hex characters, <NA> where not ``valid``."""
+    """:func:`learner_hashes` as learner keys: 16 hex characters in pandas' default text
+    dtype (``str``, what the ``enrolments`` schema holds), missing where not ``valid``."""
     keys = hex16(hashes)
     if not valid.all():
         keys = pa.StringArray.from_buffers(len(keys), keys.buffers()[1], keys.buffers()[2],
                                            pa.array(valid).buffers()[1])
-    return pd.Series(pd.arrays.ArrowStringArray(keys), index=index, dtype="string")
+    return pd.Series(text_array(keys), index=index)
 
 
 def learner_key(ids: pd.Series, salt: str, chunk: int = 1 << 18) -> pd.Series:
     """Keyed hash of normalised ID numbers (see the module docstring): :func:`learner_hashes`
     (same parameters) as 16 hex characters, Arrow-backed and aligned with ``ids``; a
-    missing ID gives <NA>."""
+    missing ID gives a missing key."""
     return key_text(learner_hashes(ids, salt, chunk), ids.notna().to_numpy(dtype=bool), ids.index)
 
 

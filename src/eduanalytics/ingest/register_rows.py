@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from eduanalytics.arrow_text import TEXT, arrow_strings, repeated_text, text_array
+from eduanalytics.arrow_text import arrow_strings, repeated_text, text_array
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
 from eduanalytics.normalise.dates import normalise_dates
@@ -142,7 +142,7 @@ def reject_records(step: str, df: pd.DataFrame, checks: list, hdr: dict[str, str
     at = np.concatenate(pos)
 
     def text(arr: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
-        return text_array(pc.fill_null(arr.cast(pa.large_string()), ""))
+        return text_array(pc.fill_null(arr, ""))
 
     return pd.DataFrame({
         "step": text(repeated_text([step], [len(at)])),
@@ -319,10 +319,10 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     keep = ~bad.to_numpy()
     hashes = learner_hashes(ids["value"].where(keep), rules.salt)
     out = out.assign(
-        learner_key=key_text(hashes, keep, idx).astype(TEXT),
+        learner_key=key_text(hashes, keep, idx),
         _learner=hashes,  # the same keys as integers, for the duplicate search
         unit_id=unit["value"], enrol_date=enrol, mode=mode["value"],
-        sex=ids["sex"].astype("category"), birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
+        sex=ids["sex"], birth_date=birth, age=ids["age"], synthetic=bool(rules.synthetic))
     extra = ["_file", "_row"]
     if rules.school_col:
         school = by_distinct(df[rules.school_col], lambda u: normalise_unit_names(u, rules.units),

@@ -30,6 +30,8 @@ WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+#: The ``sex`` an ID number gives: a categorical of text (codes 0 female, 1 male).
+SEX_DTYPE = pd.CategoricalDtype(pd.Index(["female", "male"], dtype="str"))
 
 
 def id_matrix(ids: pd.Series) -> np.ndarray:
@@ -157,7 +159,8 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     DataFrame
         ``value`` (normalised 18-character ID, <NA> if invalid), ``error`` (reason; the
         number is always shown masked), ``changed``, ``birth_date``, ``sex``
-        (male/female: 17th digit odd/even), ``age`` (Int64), ``area_code``.
+        (male/female: 17th digit odd/even; a categorical, :data:`SEX_DTYPE`), ``age``
+        (Int64), ``area_code``.
     """
     numeric = _numeric_cells(s).to_numpy(dtype=bool)
     raw = s.astype("string")
@@ -223,10 +226,10 @@ def parse_id_numbers(s: pd.Series, reference_date: str | pd.Timestamp | pd.Serie
     error = pd.Series(pd.NA, index=s.index, dtype="string")
     error.iloc[err_pos] = e.to_numpy()
     birth = pd.Series(np.where(ok, birth_all, np.datetime64("NaT")).astype("datetime64[ns]"), index=s.index)
-    sex_digit = np.zeros(n, dtype=np.int64)
-    sex_digit[idx] = (m[:, 16] - 48) % 2
-    sexes = pa.array(["female", "male"]).take(pa.array(sex_digit))
-    sex = pd.Series(pd.arrays.ArrowStringArray(sexes), index=s.index, dtype="string").where(ok)
+    sex_code = np.full(n, -1, dtype=np.int8)  # 0 female, 1 male, -1 missing
+    sex_code[idx] = (m[:, 16] - 48) % 2
+    sex = pd.Series(pd.Categorical.from_codes(np.where(ok, sex_code, -1), dtype=SEX_DTYPE),
+                    index=s.index)
     changed = np.zeros(n, dtype=bool)
     if odd.any():
         changed[odd] = (text[odd] != raw[odd].str.strip()).fillna(False).to_numpy(dtype=bool)
