@@ -232,3 +232,31 @@ def test_ingest_register_passes_out_dir_to_the_workers(harder, cfg, harder_panda
     assert len(res.tables["enrolments"].compute()) == 10
     with pytest.raises(ConfigError, match="Dask engine"):
         ingest_register(harder, cfg, engine="pandas", out_dir=tmp_path / "other")
+
+
+def test_each_task_hands_its_memory_back(harder, cfg, harder_pandas, monkeypatch):
+    """Both passes of every partition end by handing freed memory back (5 parts: 10
+    calls), and the answer is unchanged."""
+    from eduanalytics.ingest import dask_engine
+
+    calls = []
+    monkeypatch.setattr(dask_engine, "release_memory", lambda: calls.append(1))
+    _same(harder_pandas, ingest_register(harder, cfg, engine="dask", scheduler="synchronous",
+                                         salt="test-salt"))
+    assert len(calls) == 10
+
+
+def test_local_cluster_workers_keep_malloc_defaults(monkeypatch):
+    """The engine's own local cluster starts its workers without dask's
+    ``MALLOC_TRIM_THRESHOLD_`` (it fixes glibc's mmap threshold at 128 kB: measured on 10M
+    rows, 43 s against 26 s); dask's other variables still reach them."""
+    pytest.importorskip("distributed")
+    import os
+
+    from eduanalytics.ingest.dask_engine import dask_client
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with dask_client(None, n_workers=1) as client:
+        env = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                                  os.environ.get("OMP_NUM_THREADS")))
+    assert list(env.values()) == [(None, "1")]
