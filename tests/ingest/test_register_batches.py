@@ -92,11 +92,12 @@ def test_pieces_give_the_whole_answer(register, cfg, monkeypatch):
     assert "331004********" in cut.rejected.loc[cut.rejected["row"] == 9, "original"].iloc[0]
 
 
-def test_worker_processes_give_the_same_answer(register, cfg, monkeypatch):
+def test_worker_processes_give_the_same_answer(register, cfg):
     whole = _run(register, cfg, 1_000_000)
-    monkeypatch.setattr(columnar, "STREAM_BLOCK_BYTES", 160)  # about two CSV lines a piece
-    # two workers, five pieces: pieces finish out of order but come back in file order,
-    # and the duplicate on line 9 (its first on line 2, cleaned by another worker) is found
+    assert len(columnar.plan_spans(register, batch_rows=2)) >= 4
+    # two workers reading spans of about two lines each: spans finish out of order but come
+    # back in file order, and the duplicate on line 9 (its first on line 2, read and
+    # cleaned by another worker) is found, its raw row sent back by its worker
     two = _run(register, cfg, 2, workers=2)
     pd.testing.assert_frame_equal(whole.tables["enrolments"], two.tables["enrolments"])
     pd.testing.assert_frame_equal(whole.rejected, two.rejected)
@@ -216,3 +217,23 @@ def test_rejected_records_in_file_order_then_row_stably():
     assert out["row"].tolist() == [3, 3, 7, 1, 2] and out.index.tolist() == [0, 1, 2, 3, 4]
     assert out["reason"].dtype == "str"
     pd.testing.assert_frame_equal(in_file_order(out, {"a.csv": 0, "b.csv": 1}), out)
+
+
+def test_worker_processes_on_parquet_parts_give_the_same_answer(cfg, tmp_path):
+    """The 5-part register of the Dask tests (a duplicate across parts, part d's records
+    out of check order, part e wholly rejected) on three workers reading a part each, in
+    slices of 2 rows, against one process."""
+    from _support.register_parts import harder_rows, write_parts
+
+    from eduanalytics.ingest.register import ingest_register
+
+    path = write_parts(tmp_path / "register", harder_rows())
+    one = ingest_register(path, cfg, engine="pandas", salt="test-salt", workers=1)
+    spec = register_spec(cfg, path)
+    three = run_streamed(path, None, 2, lambda raw: prepare(raw, "register", spec, str(path)),
+                         lambda cols: make_rules(cfg, spec, "register", f"enrolments[{path.name}]",
+                                                 "test-salt", False, None, cols), workers=3)
+    assert (three.rows_in, three.rows_clean, three.rows_rejected) == (18, 10, 8)
+    pd.testing.assert_frame_equal(one.tables["enrolments"], three.tables["enrolments"])
+    pd.testing.assert_frame_equal(one.rejected, three.rejected)
+    pd.testing.assert_frame_equal(one.changes, three.changes)

@@ -14,7 +14,7 @@ register. Duplicates are then found over all rows.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -278,9 +278,9 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                 config, spec, kind, step, salt, synthetic, as_of, cols),
                 lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler, out_dir=out_dir))
         else:
-            parts.append(run_streamed(
+            parts.append(run_streamed(  # prepare as a partial: picklable for spawned workers
                 path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
-                lambda raw: prepare(raw, kind, spec, str(path)),
+                partial(prepare, kind=kind, spec=spec, where=str(path)),
                 lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols),
                 workers=spec.workers() if workers is None else workers))
     if not parts:

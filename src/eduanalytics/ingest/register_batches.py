@@ -17,20 +17,23 @@ Peak memory is therefore one piece's working set plus the compact clean rows, no
 multiple of the whole register.
 
 A long register's pieces are cleaned on several processes at once
-(:class:`~eduanalytics.ingest.register_workers.Cleaner`, ``inputs.register.workers``; by
-default one per core from five million rows): each worker cleans whole pieces with its
-own copy of the rules, and this process reads the next pieces, marks repeats and does
-everything after the last piece. The answer is the same on any number of workers (the
-pieces come back in file order). Duplicates are searched only among the learners
-:class:`Repeats` saw more than once.
+(:class:`~eduanalytics.ingest.register_workers.SpanCleaner`, ``inputs.register.workers``;
+by default one per core from five million rows): each worker reads spans of the file
+(:func:`~eduanalytics.ingest.columnar.plan_spans`) and cleans them with its own copy of
+the rules, holding their raw rows until this process, which takes the outcomes in file
+order and marks repeats, says which to send back; this process does everything after the
+last piece. The answer is the same on any number of workers. Duplicates are searched only
+among the learners :class:`Repeats` saw more than once.
 
 The Dask engine (:mod:`eduanalytics.ingest.dask_engine`) shares :func:`finish`.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +42,15 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from eduanalytics.arrow_text import TEXT, arrow_strings, dictionary_codes, text_array
-from eduanalytics.ingest.columnar import BATCH_ROWS, estimate_rows, iter_columnar, parquet_parts
+from eduanalytics.ingest.columnar import (
+    BATCH_ROWS,
+    Span,
+    estimate_rows,
+    iter_columnar,
+    parquet_parts,
+    plan_spans,
+    read_span,
+)
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_duplicates import find_duplicates
 from eduanalytics.ingest.register_rows import (
@@ -47,7 +58,13 @@ from eduanalytics.ingest.register_rows import (
     duplicate_rejections,
     normalise_rows,
 )
-from eduanalytics.ingest.register_workers import Cleaner, prefetched, release_memory, worker_count
+from eduanalytics.ingest.register_workers import (
+    Here,
+    SpanCleaner,
+    prefetched,
+    release_memory,
+    worker_count,
+)
 
 #: Clean columns held as categoricals between pieces (few distinct values each).
 COMPACT = ("unit_id", "programme", "level_from", "level_to", "batch", "status",
@@ -237,15 +254,17 @@ def clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[pd.DataFrame
     return compact(out.clean).assign(_twice=twice), out.rejected, out.changes
 
 
-def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: list[Path],
+def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[Path],
                 raw_rows: Callable[[pd.DataFrame], pd.DataFrame],
-                expected_rows: int = 1_000_000, cleaner: Cleaner | None = None) -> StepResult:
+                expected_rows: int = 1_000_000) -> StepResult:
     """The register pipeline (pandas engine) over consecutive pieces of a register.
 
     Parameters
     ----------
-    batches : iterable of DataFrame
-        Header-mapped pieces (names dropped) in file order; at least one (maybe empty).
+    cleaner : Here or SpanCleaner
+        Cleans the pieces with :func:`clean_piece` (here, or on worker processes that read
+        them) and hands back, at the end, the raw rows asked for; the answer is the same
+        either way.
     rules : RegisterRules
         As for :func:`~eduanalytics.ingest.register_rows.normalise_rows`.
     files : list of Path
@@ -256,9 +275,6 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         called only for rows that were not kept while streaming (see :class:`Repeats`).
     expected_rows : int
         About how many rows the register holds (sizes :class:`Repeats`; any guess is safe).
-    cleaner : Cleaner, optional
-        Cleans the pieces (default: here, one after another); the answer is the same on
-        any number of workers.
 
     Returns
     -------
@@ -267,22 +283,24 @@ def run_batches(batches: Iterable[pd.DataFrame], rules: RegisterRules, files: li
         sorted); rejected rows; change counts.
     """
     order = {str(f): i for i, f in enumerate(files)}
-    clean, rejected, changes, kept, rows_in = [], [], [], [], 0
+    clean, rejected, changes, rows_in = [], [], [], 0
     repeats = Repeats.for_rows(expected_rows)
-    cleaner = cleaner or Cleaner(clean_piece, rules)
-    for piece, (rows, rej, change) in cleaner.cleaned(batches):
+    for n, (rows, rej, change), offset, keep in cleaner.cleaned():
+        if offset:  # numbered from where the piece's span starts
+            rows["_row"] += offset
+            rej["row"] = rej["row"].to_numpy(dtype=np.int64) + offset
         again = repeats.mark(rows["_learner"].to_numpy(), rows.pop("_twice").to_numpy())
         if again.any():  # the raw cells of rows that may turn out to be duplicates
-            kept.append(rows_of(piece, rows.loc[again, ["_row"]]))
+            keep(rows["_row"].to_numpy()[again])
         clean.append(rows.assign(_again=again))
         rejected.append(rej)
         changes.append(change)
-        rows_in += len(piece)
-        del piece, rows
+        rows_in += n
+        del rows
         release_memory()
     table = concat_compact(clean)
     del clean
-    held = kept_rows(kept, raw_rows)
+    held = kept_rows(cleaner.kept(), raw_rows)
     # searched among the learners seen more than once only, grouped on the learner keys'
     # integers (no hashing of a million strings)
     learner = table["_learner"].to_numpy()
@@ -321,7 +339,8 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
                batch_rows: int = BATCH_ROWS) -> StepResult:
     """The register pipeline on a frame already in memory (an xlsx sheet), in slices."""
     slices = (df.iloc[i:i + batch_rows] for i in range(0, max(len(df), 1), batch_rows))
-    return run_batches(slices, rules, files, lambda rows: df, expected_rows=len(df))
+    return run_batches(Here(clean_piece, rules, slices), rules, files, lambda rows: df,
+                       expected_rows=len(df))
 
 
 def run_streamed(path: Path, encoding: str | None, batch_rows: int,
@@ -329,6 +348,10 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
                  make_rules: Callable[[list[str]], RegisterRules],
                  workers: int | str = 1) -> StepResult:
     """A CSV / Parquet register (file or folder of parts), streamed piece by piece.
+
+    On one process, this process reads the register piece by piece (the next piece on a
+    second thread) and cleans each; on several, worker processes read and clean spans of
+    it themselves (:class:`SpanCleaner`) and this process puts their outcomes together.
 
     Parameters
     ----------
@@ -339,7 +362,8 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     batch_rows : int
         Rows per piece.
     prepare : callable
-        Raw piece -> header-mapped piece, names dropped (raises for a missing column).
+        Raw piece -> header-mapped piece, names dropped (raises for a missing column); a
+        ``functools.partial`` of a module-level function where processes are spawned.
     make_rules : callable
         The prepared columns -> :class:`RegisterRules`.
     workers : int or "auto"
@@ -352,9 +376,6 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     def pieces() -> Iterator[pd.DataFrame]:
         return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows))
 
-    raw = pieces()
-    first = next(raw)  # read here: the rules need its columns
-    rules = make_rules(list(first.columns))
     files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
              else [path])
 
@@ -367,7 +388,22 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
         return pd.concat(found, ignore_index=True)
 
     expected = estimate_rows(path)
-    # the workers start (fork) before the reading thread does
-    with Cleaner(clean_piece, rules, worker_count(workers, expected)) as cleaner:
-        return run_batches(prefetched(itertools.chain([first], raw)), rules, files, again,
-                           expected_rows=expected, cleaner=cleaner)
+    n_workers = worker_count(workers, expected)
+    if n_workers > 1:
+        spans = plan_spans(path, encoding, batch_rows)
+        # the rules need the prepared columns: those of the header alone
+        rules = make_rules(list(prepare(read_span(replace(spans[0], stop=spans[0].start, row_groups=())))
+                                .columns))
+        with SpanCleaner(spans, functools.partial(_read_prepared, prepare=prepare), clean_piece,
+                         rules, n_workers, batch_rows) as cleaner:
+            return run_batches(cleaner, rules, files, again, expected_rows=expected)
+    raw = pieces()
+    first = next(raw)  # read here: the rules need its columns
+    rules = make_rules(list(first.columns))
+    return run_batches(Here(clean_piece, rules, prefetched(itertools.chain([first], raw))),
+                       rules, files, again, expected_rows=expected)
+
+
+def _read_prepared(span: Span, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """A span read and header-mapped (in a worker process)."""
+    return prepare(read_span(span))

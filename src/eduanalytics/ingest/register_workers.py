@@ -1,25 +1,28 @@
-"""Feeding a register's pieces to the cleaning: read one piece ahead on a thread
-(:func:`prefetched`), clean on worker processes (:class:`Cleaner`, :func:`worker_count`),
-and hand freed memory back between pieces (:func:`release_memory`).
+"""Feeding a register's pieces to the cleaning: here, read one piece ahead on a thread
+(:class:`Here`, :func:`prefetched`), or on worker processes that read and clean spans of
+the register themselves (:class:`SpanCleaner`, :func:`worker_count`); freed memory is
+handed back between pieces (:func:`release_memory`).
 
-Reading (pyarrow, outside Python's global lock) overlaps cleaning; cleaning (pandas, mostly
-inside it) runs on as many processes as the machine has cores, from a register long enough
-to pay for them. Whatever the number of workers, pieces come back in file order.
+On one process, reading (pyarrow, outside Python's global lock) overlaps cleaning. On
+several, each worker reads its own spans (so parsing is spread over the cores and no piece
+is copied between processes), cleans them and sends back only the outcomes and the few
+raw rows asked for. Whatever the number of workers, pieces come back in file order.
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import queue
 import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -70,96 +73,247 @@ def _glibc():
 _LIBC = _glibc()
 
 
-_WORKER: tuple[Callable, object] | None = None
+class Cleaned(NamedTuple):
+    """One piece cleaned: how many rows it had, what ``work`` made of it, what to add to
+    its row numbers (its outcome's and its raw rows'), and ``keep(rows)``, which asks for
+    the raw rows with these row numbers (as numbered after adding ``offset``) to be among
+    the cleaner's ``kept()``."""
+
+    rows: int
+    outcome: object
+    offset: int
+    keep: Callable[[np.ndarray], None]
 
 
-def _take_work(work: Callable, rules: object) -> None:
-    global _WORKER
-    _WORKER = (work, rules)
+def rows_numbered(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``_row`` is among ``rows``."""
+    return frame.loc[frame["_row"].isin(rows)]
 
 
-def _work_in_worker(piece: pd.DataFrame) -> object:
-    work, rules = _WORKER
-    try:
-        return work(piece, rules)
-    finally:
-        release_memory()
+class Here:
+    """``work(piece, rules)`` on each of ``pieces``, in this process, in order (pieces
+    already numbered: offset 0); the raw rows asked for are taken from the piece at hand.
+    A context manager like :class:`SpanCleaner` (nothing to start or stop)."""
 
+    def __init__(self, work: Callable, rules: object, pieces: Iterable[pd.DataFrame]) -> None:
+        self.work, self.rules, self.pieces = work, rules, pieces
+        self._kept: list[pd.DataFrame] = []
 
-class Cleaner:
-    """Runs ``work(piece, rules)`` on a register's pieces here, or on worker processes.
-
-    Used as a context manager: entering starts the workers and leaving stops them. On
-    Linux they are forks of this process, started before any thread of ours reads (so no
-    lock is held by a thread the fork leaves behind) and without importing anything again;
-    elsewhere they are spawned, so there (as for Dask's local cluster) a script that calls
-    this must keep its work under ``if __name__ == "__main__":`` (the command line and
-    notebooks need nothing). Each worker gets ``work`` and the rules once, and keeps what
-    the rules remember (their memo of distinct values) from piece to piece.
-
-    Parameters
-    ----------
-    work : callable
-        ``(piece, rules) -> outcome``, a module-level function (it is sent by name).
-    rules : object
-        Everything ``work`` needs besides the piece (with a ``step`` name for messages).
-    workers : int
-        1: here, one piece after another. More: that many processes, each piece going to
-        the next free one; one piece more than the workers is in flight, so none waits.
-    """
-
-    def __init__(self, work: Callable, rules: object, workers: int = 1) -> None:
-        self.work, self.rules, self.workers = work, rules, max(int(workers), 1)
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> Cleaner:
-        if self.workers > 1:
-            method = "fork" if sys.platform.startswith("linux") else "spawn"
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
-                                            initializer=_take_work, initargs=(self.work, self.rules))
-            self._translated(lambda: self.pool.submit(int).result())  # the workers start now
+    def __enter__(self) -> Here:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        pass
 
-    def _translated(self, get: Callable):
-        try:
-            return get()
-        except BrokenProcessPool as exc:
-            step = getattr(self.rules, "step", "")
-            raise IngestError(f"a process cleaning the register ({step}) died before "
-                              "it finished (killed, or out of memory)", expected="inputs.register."
-                              "workers: 1, a smaller batch_rows, or the Dask engine") from exc
+    def cleaned(self) -> Iterator[Cleaned]:
+        """Each piece's :class:`Cleaned`, in order."""
+        for piece in self.pieces:
+            yield Cleaned(len(piece), self.work(piece, self.rules), 0,
+                          lambda rows, piece=piece: self._kept.append(rows_numbered(piece, rows)))
+            del piece
 
-    def cleaned(self, batches: Iterable[pd.DataFrame]) -> Iterator[tuple[pd.DataFrame, object]]:
-        """Each piece with its outcome, in file order.
+    def kept(self) -> list[pd.DataFrame]:
+        """The raw rows asked for, piece by piece."""
+        return self._kept
+
+
+class SpanCleaner:
+    """Cleans a register's spans on worker processes that read them themselves.
+
+    Used as a context manager: entering starts ``workers`` processes (forks of this one on
+    Linux; spawned elsewhere, so there a script calling this keeps its work under
+    ``if __name__ == "__main__":``), leaving stops them. Span ``i`` goes to worker
+    ``i % workers``, which reads it (``read(span)``: a frame numbered from 0), cleans it in
+    slices of ``batch_rows`` rows (``work(slice, rules)``) and holds its raw rows until
+    this process, having taken the outcomes in file order, says which to send back
+    (``Cleaned.keep``); the rest are let go. At most ``workers + 1`` spans are out at
+    once, so no worker waits and each holds two or three spans' raw rows. Only the
+    spans' outcomes and the raw rows asked for cross between processes.
+
+    Parameters
+    ----------
+    spans : list of Span
+        The register, in file order (:func:`~eduanalytics.ingest.columnar.plan_spans`).
+    read : callable
+        ``span -> frame`` (header-mapped, names dropped), ``_row`` from 0; a module-level
+        function or a ``functools.partial`` of one where processes are spawned.
+    work : callable
+        ``(piece, rules) -> outcome``, module-level.
+    rules : object
+        Everything ``work`` needs (with a ``step`` name for messages).
+    workers : int
+        Processes.
+    batch_rows : int
+        Rows per slice a worker cleans at a time.
+    """
+
+    def __init__(self, spans: list, read: Callable, work: Callable, rules: object,
+                 workers: int, batch_rows: int) -> None:
+        self.spans, self.read, self.work, self.rules = list(spans), read, work, rules
+        self.workers, self.batch_rows = max(int(workers), 1), max(int(batch_rows), 1)
+        self.procs: list = []
+        self._inbox: list = []
+        self._conns: list = []
+        self._replies: dict = {}  # (kind, span, slice) -> (value, failed), as they came
+        self._closed: set[int] = set()  # workers whose pipe has closed
+        self._arrived = threading.Condition()
+        self._listener: threading.Thread | None = None
+        self._asked: list[tuple[int, int]] = []  # (span, offset) whose raw rows were asked for
+
+    def __enter__(self) -> SpanCleaner:
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        for _ in range(self.workers):
+            inbox, (here, there) = ctx.Queue(), ctx.Pipe()  # puts never block
+            proc = ctx.Process(target=_serve, args=(there, inbox, self.read, self.work,
+                                                    self.rules, self.batch_rows), daemon=True)
+            proc.start()
+            there.close()
+            self.procs.append(proc)
+            self._inbox.append(inbox)
+            self._conns.append(here)
+        # replies are read as they come, so that no worker waits to hand one over
+        self._listener = threading.Thread(target=self._listen, name="eduanalytics-replies",
+                                          daemon=True)
+        self._listener.start()
+        return self
+
+    def _listen(self) -> None:
+        """Read every worker's replies as they arrive, until every pipe has closed."""
+        which = {conn: w for w, conn in enumerate(self._conns)}
+        while which:
+            for conn in wait(list(which)):
+                try:
+                    key, value, failed = conn.recv()
+                except (EOFError, OSError):  # the worker has ended, or died
+                    with self._arrived:
+                        self._closed.add(which.pop(conn))
+                        self._arrived.notify_all()
+                    continue
+                with self._arrived:
+                    self._replies[key] = (value, failed)
+                    self._arrived.notify_all()
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        for inbox, proc in zip(self._inbox, self.procs, strict=True):
+            if exc_type is None and proc.is_alive():
+                inbox.put(None)
+        for proc in self.procs:
+            proc.join(timeout=5 if exc_type is None else 0)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+        if self._listener is not None:  # every pipe has closed with its process
+            self._listener.join()
+            self._listener = None
+        for conn, inbox in zip(self._conns, self._inbox, strict=True):
+            conn.close()
+            if exc_type is not None:  # requests nobody will read: not waited for
+                inbox.cancel_join_thread()
+            inbox.close()
+        self.procs, self._inbox, self._conns = [], [], []
+
+    def _died(self) -> IngestError:
+        step = getattr(self.rules, "step", "")
+        return IngestError(f"a process cleaning the register ({step}) died before it finished "
+                           "(killed, or out of memory)", expected="inputs.register.workers: 1, "
+                           "a smaller batch_rows, or the Dask engine")
+
+    def _reply(self, key: tuple[str, int, int]) -> object:
+        """The reply ``key`` (kind, span, slice) from the span's worker (raised if it
+        failed)."""
+        with self._arrived:
+            while key not in self._replies:
+                if key[1] % self.workers in self._closed:
+                    raise self._died()
+                self._arrived.wait()
+            value, failed = self._replies.pop(key)
+        if failed:
+            raise value
+        return value
+
+    def cleaned(self) -> Iterator[Cleaned]:
+        """Each slice's :class:`Cleaned`, in file order.
 
         Raises
         ------
         IngestError
-            A worker process died (killed, e.g. out of memory); the message says what to
-            change. An error raised while cleaning a piece is raised here as it was there.
+            A worker died (killed, e.g. out of memory); the message says what to change.
+            An error raised while reading or cleaning a span is raised here as it was
+            there, in file order.
         """
-        if self.pool is None:
-            for piece in batches:
-                yield piece, self.work(piece, self.rules)
-            return
-        waiting: deque = deque()
+        sent, done = 0, {}
+        for i, span in enumerate(self.spans):
+            while sent < len(self.spans) and sent <= i + self.workers:
+                self._inbox[sent % self.workers].put(("clean", sent, self.spans[sent]))
+                sent += 1
+            offset = span.first_row + done.get(span.path, 0)
+            wanted: list[np.ndarray] = []
+
+            def keep(rows: np.ndarray, offset: int = offset, wanted: list = wanted) -> None:
+                wanted.append(np.asarray(rows, dtype=np.int64) - offset)
+
+            for k in itertools.count():  # each slice as soon as its worker has cleaned it
+                n, outcome, last = self._reply(("clean", i, k))
+                done[span.path] = done.get(span.path, 0) + n
+                yield Cleaned(n, outcome, offset, keep)
+                if last:
+                    break
+            # the worker lets the span's raw rows go, sending back those asked for
+            self._inbox[i % self.workers].put(("keep", i, np.concatenate(wanted) if wanted else None))
+            self._asked.append((i, offset))
+
+    def kept(self) -> list[pd.DataFrame]:
+        """The raw rows asked for, span by span, numbered as in the outcomes."""
+        out = []
+        for i, offset in self._asked:
+            rows = self._reply(("keep", i, 0))
+            if rows is not None:
+                out.append(rows.assign(_row=rows["_row"].to_numpy(np.int64) + offset))
+        self._asked = []
+        return out
+
+
+def _serve(conn, inbox, read: Callable, work: Callable, rules: object, batch_rows: int) -> None:
+    """A worker of :class:`SpanCleaner`: requests from ``inbox`` until None, answered on
+    ``conn`` as ``(key, value, failed)``: each slice's ``(rows, outcome, last)`` as it is
+    cleaned (key ``("clean", span, slice)``), then the raw rows asked for (``("keep",
+    span, 0)``); an error instead of the value where one was raised."""
+    held: dict[int, pd.DataFrame] = {}
+
+    def answer(key: tuple[str, int, int], value: object, failed: bool = False) -> None:
         try:
-            for piece in batches:
-                waiting.append((piece, self.pool.submit(_work_in_worker, piece)))
-                if len(waiting) > self.workers:
-                    piece, done = waiting.popleft()
-                    yield piece, self._translated(done.result)
-            while waiting:
-                piece, done = waiting.popleft()
-                yield piece, self._translated(done.result)
-        finally:
-            for _, done in waiting:  # stopped early: the pieces not yet cleaned are not wanted
-                done.cancel()
+            conn.send((key, value, failed))
+        except Exception:  # an error that cannot be pickled: its text then
+            if not failed:
+                raise
+            conn.send((key, IngestError(f"{type(value).__name__}: {value}"), True))
+
+    while (request := inbox.get()) is not None:
+        kind, i, arg = request
+        k = 0
+        try:
+            if kind == "clean":
+                frame = read(arg)
+                pieces = list(_slices(frame, batch_rows))
+                for k, piece in enumerate(pieces):
+                    answer((kind, i, k), (len(piece), work(piece, rules), k == len(pieces) - 1))
+                held[i] = frame
+            else:
+                frame = held.pop(i)
+                answer((kind, i, 0), None if arg is None or not len(arg) else rows_numbered(frame, arg))
+        except Exception as exc:  # raised in the reading process, in file order
+            answer((kind, i, k), exc, failed=True)
+        frame = pieces = piece = None
+        release_memory()
+
+
+def _slices(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
+    """``frame`` in consecutive slices of at most ``rows`` rows (itself if it is short)."""
+    if len(frame) <= rows:
+        yield frame
+        return
+    for at in range(0, len(frame), rows):
+        yield frame.iloc[at:at + rows]
 
 
 def prefetched(items: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
