@@ -86,6 +86,29 @@ def test_span_errors_raised_in_file_order_and_a_dead_worker_is_an_ingest_error()
             list(cleaner.cleaned())
 
 
+def _refuse() -> None:
+    raise MemoryError("no room for the reply")
+
+
+class _Unloadable:
+    """Pickles in the worker; taking it in raises (as a reply too large for the memory)."""
+
+    def __reduce__(self):
+        return _refuse, ()
+
+
+def _unloadable(piece: pd.DataFrame, rules: object) -> _Unloadable:
+    return _Unloadable()
+
+
+def test_a_reply_that_cannot_be_taken_in_is_an_ingest_error_not_a_hang():
+    with SpanCleaner([_Span("a", 1), _Span("a", 1)], _read, _unloadable,
+                     SimpleNamespace(step="enrolments[x]"), 2, 5) as cleaner:
+        with pytest.raises(IngestError, match=r"enrolments\[x\]\) could not be taken in: "
+                                              r"MemoryError: no room"):
+            list(cleaner.cleaned())
+
+
 def test_here_cleans_in_this_process_and_keeps_from_the_piece_at_hand():
     pieces = [_read(_Span("a", 3)).assign(_row=[2, 3, 4]), _read(_Span("a", 2)).assign(_row=[5, 6])]
     here = Here(_sum, SimpleNamespace(factor=1), pieces)

@@ -158,6 +158,7 @@ class SpanCleaner:
         self._closed: set[int] = set()  # workers whose pipe has closed
         self._arrived = threading.Condition()
         self._listener: threading.Thread | None = None
+        self._lost: BaseException | None = None  # why the listener stopped early
         self._asked: list[tuple[int, int]] = []  # (span, offset) whose raw rows were asked for
 
     def __enter__(self) -> SpanCleaner:
@@ -178,20 +179,26 @@ class SpanCleaner:
         return self
 
     def _listen(self) -> None:
-        """Read every worker's replies as they arrive, until every pipe has closed."""
+        """Read every worker's replies as they arrive, until every pipe has closed; if a
+        reply cannot be taken (out of memory, say), say so to whoever waits, and stop."""
         which = {conn: w for w, conn in enumerate(self._conns)}
-        while which:
-            for conn in wait(list(which)):
-                try:
-                    key, value, failed = conn.recv()
-                except (EOFError, OSError):  # the worker has ended, or died
+        try:
+            while which:
+                for conn in wait(list(which)):
+                    try:
+                        key, value, failed = conn.recv()
+                    except (EOFError, OSError):  # the worker has ended, or died
+                        with self._arrived:
+                            self._closed.add(which.pop(conn))
+                            self._arrived.notify_all()
+                        continue
                     with self._arrived:
-                        self._closed.add(which.pop(conn))
+                        self._replies[key] = (value, failed)
                         self._arrived.notify_all()
-                    continue
-                with self._arrived:
-                    self._replies[key] = (value, failed)
-                    self._arrived.notify_all()
+        except BaseException as exc:  # handed to the thread waiting for a reply
+            with self._arrived:
+                self._lost = exc
+                self._arrived.notify_all()
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         for inbox, proc in zip(self._inbox, self.procs, strict=True):
@@ -223,6 +230,12 @@ class SpanCleaner:
         failed)."""
         with self._arrived:
             while key not in self._replies:
+                if self._lost is not None:
+                    step = getattr(self.rules, "step", "")
+                    raise IngestError(f"the results of the processes cleaning the register ({step}) "
+                                      f"could not be taken in: {type(self._lost).__name__}: "
+                                      f"{self._lost}", expected="inputs.register.workers: 1, a "
+                                      "smaller batch_rows, or the Dask engine") from self._lost
                 if key[1] % self.workers in self._closed:
                     raise self._died()
                 self._arrived.wait()
