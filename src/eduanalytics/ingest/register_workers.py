@@ -30,9 +30,11 @@ from eduanalytics.errors import ConfigError, IngestError
 
 #: From this many rows (as :func:`~eduanalytics.ingest.columnar.estimate_rows` guesses)
 #: ``workers: auto`` cleans on several processes. Each worker costs about 150 MB besides
-#: its piece, so a shorter register is cleaned here: measured on 2 cores, one process
-#: against two, 1,000,000 rows took 4.9 s and 510 MB against 4.3 s and 970 MB (all
-#: processes, shared pages once); 10,000,000 rows 47 s against 37 s, 3.4 GB on two.
+#: its spans, so a shorter register is cleaned here: measured on 2 cores, one process
+#: against two (when this process still read every piece for the workers), 1,000,000
+#: rows took 4.9 s and 510 MB against 4.3 s and 970 MB (all processes, shared pages
+#: once); 10,000,000 rows 47 s against 37 s. With the workers reading their own spans,
+#: 10,000,000 CSV rows took 36-38 s on two, 2.9 GB above the imports.
 PARALLEL_FROM_ROWS = 5_000_000
 #: ``workers: auto`` uses at most this many processes.
 MAX_AUTO_WORKERS = 4
@@ -232,10 +234,11 @@ class SpanCleaner:
             while key not in self._replies:
                 if self._lost is not None:
                     step = getattr(self.rules, "step", "")
+                    why = ": ".join(t for t in (type(self._lost).__name__, str(self._lost)) if t)
                     raise IngestError(f"the results of the processes cleaning the register ({step}) "
-                                      f"could not be taken in: {type(self._lost).__name__}: "
-                                      f"{self._lost}", expected="inputs.register.workers: 1, a "
-                                      "smaller batch_rows, or the Dask engine") from self._lost
+                                      f"could not be taken in: {why}", expected="inputs.register."
+                                      "workers: 1, a smaller batch_rows, or the Dask engine"
+                                      ) from self._lost
                 if key[1] % self.workers in self._closed:
                     raise self._died()
                 self._arrived.wait()
