@@ -144,3 +144,15 @@ def test_parquet_spans_group_row_groups_per_part(tmp_path):
     empty.mkdir()
     pq.write_table(table.slice(0, 0), empty / "only.parquet")
     assert len(plan_spans(empty)) == 1 and _joined(plan_spans(empty)).empty
+
+
+def test_csv_in_utf16_is_one_span(tmp_path):
+    """In UTF-16 a line feed byte can be half of another character: not cut."""
+    from eduanalytics.ingest.columnar import plan_spans
+
+    path = tmp_path / "r.csv"
+    path.write_bytes("身份证号,所属单位\n".encode("utf-16") + "".join(
+        f"X{i},单位{i}\n" for i in range(50)).encode("utf-16-le"))
+    [span] = plan_spans(path, encoding="utf-16", batch_rows=2)
+    got = _joined([span])
+    assert got["所属单位"].tolist() == [f"单位{i}" for i in range(50)]

@@ -307,7 +307,7 @@ def plan_spans(path: str | Path, encoding: str | None = None,
     CSV: byte ranges cut just after a line end near every ``batch_rows`` rows' worth of
     bytes (the bytes per line measured on the first megabyte); pyarrow reads a register CSV
     without line ends inside quoted values, so every line end ends a record. A file whose
-    first megabyte holds no line feed is one span. Parquet (a file or a folder of parts):
+    first megabyte holds no line feed, or in UTF-16/32, is one span. Parquet (a file or a folder of parts):
     each part's row groups, consecutive ones together up to about ``batch_rows`` rows (a
     larger row group is a span of its own); parts without rows are left out unless none
     has any.
@@ -339,8 +339,8 @@ def plan_spans(path: str | Path, encoding: str | None = None,
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
         lines = head.count(b"\n")
-        if not lines:
-            return [span]
+        if not lines or codecs.lookup(enc).name.startswith(("utf-16", "utf-32")):
+            return [span]  # nowhere to cut, or a line feed byte may be half a character
         step = max(len(head) // lines * max(int(batch_rows), 1), 1)
         cuts = [0]
         while cuts[-1] + step < size:
