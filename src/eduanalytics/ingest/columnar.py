@@ -83,12 +83,22 @@ def _csv_options(path: Path, encoding: str | None, block_size: int = BLOCK_BYTES
         header = next(csv.reader(io.StringIO(fh.readline())), [])
     if not header:
         raise IngestError("empty file; expected a header row", file=path, row=1)
-    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
-    read = pacsv.ReadOptions(encoding=arrow_enc, block_size=block_size)
-    convert = pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                   strings_can_be_null=True, null_values=[""],
-                                   quoted_strings_can_be_null=True)
-    return enc, read, convert
+    return enc, pacsv.ReadOptions(encoding=_arrow_encoding(enc), block_size=block_size), \
+        _convert_options(header)
+
+
+def _arrow_encoding(enc: str) -> str:
+    """pyarrow's name of a text encoding (it skips a UTF-8 BOM itself)."""
+    return "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+
+
+def _convert_options(names: list[str] | tuple[str, ...]):
+    """Every column a string, empty cells missing (quoted ones too)."""
+    from pyarrow import csv as pacsv
+
+    return pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
+                                strings_can_be_null=True, null_values=[""],
+                                quoted_strings_can_be_null=True)
 
 
 def _strip_bom(table):
@@ -418,14 +428,12 @@ def _read_csv_span(span: Span) -> pd.DataFrame:
     with open(span.path, "rb") as fh:
         fh.seek(span.start)
         data = fh.read(span.stop - span.start)
-    arrow_enc = "utf8" if span.encoding in ("utf-8", "utf-8-sig") else span.encoding
-    read = pacsv.ReadOptions(encoding=arrow_enc, use_threads=False, column_names=list(span.names),
-                             skip_rows=1 if span.start == 0 else 0, block_size=BLOCK_BYTES)
-    convert = pacsv.ConvertOptions(column_types={h: pa.string() for h in span.names},
-                                   strings_can_be_null=True, null_values=[""],
-                                   quoted_strings_can_be_null=True)
+    read = pacsv.ReadOptions(encoding=_arrow_encoding(span.encoding), use_threads=False,
+                             column_names=list(span.names), skip_rows=1 if span.start == 0 else 0,
+                             block_size=BLOCK_BYTES)
     try:
-        table = pacsv.read_csv(pa.BufferReader(data), read_options=read, convert_options=convert)
+        table = pacsv.read_csv(pa.BufferReader(data), read_options=read,
+                               convert_options=_convert_options(span.names))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read as CSV ({span.encoding}): {exc}", file=span.path) from exc
     return arrow_to_frame(table, span.path, 0)

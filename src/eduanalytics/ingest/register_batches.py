@@ -63,6 +63,7 @@ from eduanalytics.ingest.register_workers import (
     SpanCleaner,
     prefetched,
     release_memory,
+    rows_numbered,
     worker_count,
 )
 
@@ -238,12 +239,6 @@ def repeated_learners(learner: np.ndarray, marked: np.ndarray) -> np.ndarray:
     return again.contains(learner)
 
 
-def rows_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` whose row number is among ``rows``' (a small superset of the
-    ``_file``/``_row`` pairs wanted: the rejected-record builders match the pairs)."""
-    return frame.loc[frame["_row"].isin(rows["_row"])]
-
-
 def clean_piece(piece: pd.DataFrame, rules: RegisterRules) -> tuple[pd.DataFrame, pd.DataFrame,
                                                                      pd.DataFrame]:
     """One piece through :func:`normalise_rows` (schema check included): its clean rows
@@ -382,7 +377,8 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     def again(rows: pd.DataFrame) -> pd.DataFrame:
         found = []
         for piece in pieces():
-            found.append(rows_of(piece, rows))
+            # by row number alone: a small superset of the pairs (the record builders match them)
+            found.append(rows_numbered(piece, rows["_row"].to_numpy()))
             del piece
             release_memory()
         return pd.concat(found, ignore_index=True)

@@ -95,17 +95,11 @@ def rows_numbered(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
 class Here:
     """``work(piece, rules)`` on each of ``pieces``, in this process, in order (pieces
     already numbered: offset 0); the raw rows asked for are taken from the piece at hand.
-    A context manager like :class:`SpanCleaner` (nothing to start or stop)."""
+    Nothing to start or stop, so (unlike :class:`SpanCleaner`) not a context manager."""
 
     def __init__(self, work: Callable, rules: object, pieces: Iterable[pd.DataFrame]) -> None:
         self.work, self.rules, self.pieces = work, rules, pieces
         self._kept: list[pd.DataFrame] = []
-
-    def __enter__(self) -> Here:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
     def cleaned(self) -> Iterator[Cleaned]:
         """Each piece's :class:`Cleaned`, in order."""
