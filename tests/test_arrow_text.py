@@ -12,6 +12,7 @@ from eduanalytics.arrow_text import (
     fixed_width_bytes,
     repeated_text,
     text_array,
+    value_bytes,
 )
 
 
@@ -33,6 +34,15 @@ def test_fixed_width_bytes_views_equal_lengths_only():
     assert fixed_width_bytes(arrow_strings(pd.Series(["abc", "defgh"], dtype="string")), 4) is None
     assert fixed_width_bytes(arrow_strings(pd.Series(["0123", None], dtype="string")), 4) is None
     assert fixed_width_bytes(arrow_strings(pd.Series([], dtype="string")), 4).shape == (0, 4)
+
+
+def test_value_bytes_of_the_values_only():
+    arr = arrow_strings(pd.Series(["ab", None, "路c"], dtype="string"))
+    assert bytes(value_bytes(arr)) == "ab路c".encode()
+    assert bytes(value_bytes(arr.slice(2))) == "路c".encode()  # a slice: its own bytes only
+    assert bytes(value_bytes(arr.slice(0, 1))) == b"ab"
+    assert len(value_bytes(arrow_strings(pd.Series(["", None], dtype="string")))) == 0
+    assert len(value_bytes(arrow_strings(pd.Series([], dtype="string")))) == 0
 
 
 def test_dictionary_codes_in_order_of_first_appearance():

@@ -23,6 +23,20 @@ def arrow_strings(s: pd.Series) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+def _offsets(arr: pa.Array) -> np.ndarray:
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    return np.frombuffer(arr.buffers()[1], dtype=kind)[arr.offset:arr.offset + len(arr) + 1]
+
+
+def value_bytes(arr: pa.Array) -> np.ndarray:
+    """The bytes of a string array's values, one after another, as uint8 viewing Arrow's
+    buffer (a missing value has none)."""
+    if not len(arr) or arr.buffers()[2] is None:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = _offsets(arr)
+    return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+
+
 def fixed_width_bytes(arr: pa.Array, width: int) -> np.ndarray | None:
     """The bytes of a string array whose every value is ``width`` bytes long, as an
     ``(n, width)`` uint8 matrix viewing Arrow's buffer; None when a value is missing or of
@@ -32,11 +46,10 @@ def fixed_width_bytes(arr: pa.Array, width: int) -> np.ndarray | None:
         return np.zeros((0, width), dtype=np.uint8)
     if arr.null_count:
         return None
-    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(arr.buffers()[1], dtype=kind)[arr.offset:arr.offset + n + 1]
+    offsets = _offsets(arr)
     if offsets[-1] - offsets[0] != width * n or not (np.diff(offsets) == width).all():
         return None
-    return np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+    return value_bytes(arr).reshape(n, width)
 
 
 def dictionary_codes(s: pd.Series) -> tuple[np.ndarray, pa.Array] | None:

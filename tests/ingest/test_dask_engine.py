@@ -210,10 +210,10 @@ def test_dask_hands_rejected_rows_in_order(harder, cfg, monkeypatch):
     seen = []
     original = reg.finish
 
-    def spy(rules, files, rows_in, clean, rejected, changes, dups, order):
+    def spy(rules, files, rows_in, clean, rejected, changes, order):
         rej = pd.concat([r for r in rejected if r is not None and len(r)], ignore_index=True)
         seen.append(rej[["file", "row"]].assign(part=rej["file"].map(order)))
-        return original(rules, files, rows_in, clean, rejected, changes, dups, order)
+        return original(rules, files, rows_in, clean, rejected, changes, order)
 
     monkeypatch.setattr(reg, "finish", spy)
     _run_dask(harder, cfg, scheduler="synchronous")

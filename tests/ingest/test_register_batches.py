@@ -27,7 +27,6 @@ from eduanalytics.ingest.register_batches import (
     concat_compact,
     in_file_order,
     repeated_learners,
-    rows_where,
     run_pandas,
     run_streamed,
 )
@@ -198,14 +197,33 @@ def test_sorted_str_keeps_the_values_present_sorted():
     assert _sorted_str(done) is done
 
 
-def test_rows_where_keeps_values_and_dtypes():
+def test_concat_keeps_the_rows_asked_for_values_and_dtypes():
     f = pd.DataFrame({"key": pd.Series(["a", "b", None, "d"], dtype="str"),
                       "unit_id": pd.Categorical(["u1", "u2", "u1", None]),
                       "enrol_date": pd.to_datetime(["2023-01-01", None, "2023-03-01", "2023-04-01"]),
                       "age": pd.array([30, None, 50, 60], dtype="Int64"),
-                      "registered": pd.array([True, None, False, True], dtype="boolean")})
-    out = rows_where(f, np.array([True, False, True, True]))
-    pd.testing.assert_frame_equal(out, f.iloc[[0, 2, 3]].reset_index(drop=True))
+                      "registered": pd.array([True, None, False, True], dtype="boolean"),
+                      "_row": np.array([1, 2, 3, 4], dtype=np.int64)})
+    g = pd.DataFrame({"key": pd.Series(["e", None], dtype="str"),
+                      "unit_id": pd.Categorical(["u0", "u3"]),
+                      "enrol_date": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+                      "age": pd.array([None, 20], dtype="Int64"),
+                      "registered": pd.array([False, None], dtype="boolean"),
+                      "_row": np.array([5, 6], dtype=np.int64)})
+    out = concat_compact([f, g], [np.array([True, False, True, True]), None],
+                         ["key", "unit_id", "enrol_date", "age", "registered"])
+    want = pd.concat([f.iloc[[0, 2, 3]], g], ignore_index=True).drop(columns="_row")
+    assert out.index.equals(pd.RangeIndex(5))
+    # the pieces' categories united, sorted (finish keeps only those used)
+    assert list(out["unit_id"].cat.categories) == ["u0", "u1", "u2", "u3"]
+    assert out["unit_id"].isna().tolist() == [False, False, True, False, False]
+    pd.testing.assert_frame_equal(out.astype({"unit_id": "str"}), want.astype({"unit_id": "str"}))
+    for c in ("key", "enrol_date", "age", "registered"):
+        assert out[c].dtype == f[c].dtype
+    # every row of every piece: the pieces as they were, one after another
+    whole = concat_compact([f, g])
+    pd.testing.assert_frame_equal(whole.drop(columns="unit_id"),
+                                  pd.concat([f, g], ignore_index=True).drop(columns="unit_id"))
 
 
 def test_rejected_records_in_file_order_then_row_stably():

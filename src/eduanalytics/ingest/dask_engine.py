@@ -166,14 +166,13 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     rejected = [f[1] for f in finals]
     changes = [s[0] for s in summaries]
     rows_in = sum(s[1] for s in summaries)
-    empty = pd.DataFrame(columns=["_file", "_row", "first_file", "first_row"])
     if out is None:
         clean = _concat_clean([f[0] for f in finals])
-        return finish(rules, files, rows_in, clean, rejected, changes, empty, order)
+        return finish(rules, files, rows_in, clean, rejected, changes, order)
     shutil.rmtree(out / _CANDIDATES, ignore_errors=True)
     n_clean = sum(f[0] for f in finals)
     res = finish(rules, files, rows_in, pd.DataFrame(index=pd.RangeIndex(n_clean)), rejected,
-                 changes, empty, order)
+                 changes, order)
     res.tables["enrolments"] = read_parts(out)
     return res
 

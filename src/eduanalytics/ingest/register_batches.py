@@ -33,13 +33,13 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.api.types import union_categoricals
 
 from eduanalytics.arrow_text import TEXT, arrow_strings, dictionary_codes, text_array
 from eduanalytics.ingest.columnar import (
@@ -52,7 +52,7 @@ from eduanalytics.ingest.columnar import (
     read_span,
 )
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
-from eduanalytics.ingest.register_duplicates import find_duplicates
+from eduanalytics.ingest.register_duplicates import file_positions, find_duplicates
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
@@ -64,6 +64,7 @@ from eduanalytics.ingest.register_workers import (
     prefetched,
     release_memory,
     rows_numbered,
+    usable_cores,
     worker_count,
 )
 
@@ -93,14 +94,89 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**cols) if cols else frame
 
 
-def concat_compact(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate compact pieces, uniting the categories of each categorical column, in
-    sorted order (a plain ``pd.concat`` would fall back to Python objects when the
-    categories differ; sorting makes the result independent of where pieces are cut)."""
-    cats = {c: union_categoricals([f[c] for f in frames], sort_categories=True)
-            for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)}
-    rest = pd.concat([f.drop(columns=list(cats)) for f in frames], ignore_index=True)
-    return rest.assign(**{c: pd.Categorical(v) for c, v in cats.items()})[list(frames[0].columns)]
+#: pandas' nullable arrays: values and a missing flag each.
+MASKED = (pd.arrays.IntegerArray, pd.arrays.BooleanArray, pd.arrays.FloatingArray)
+
+
+def concat_compact(frames: list[pd.DataFrame], keep: list[np.ndarray | None] | None = None,
+                   columns: list[str] | None = None) -> pd.DataFrame:
+    """Concatenate compact pieces column by column, uniting the categories of each
+    categorical column in sorted order (a plain ``pd.concat`` would fall back to Python
+    objects when the categories differ; sorting makes the result independent of where
+    pieces are cut).
+
+    ``keep`` (one boolean array per piece, or None for all its rows) leaves rows out as
+    they are copied, and ``columns`` (default the first piece's) picks the columns: each
+    kept value is copied once (a concatenation followed by a filter would copy it twice),
+    and text stays the pieces' Arrow data, not copied at all where a piece keeps every row.
+    """
+    columns = list(frames[0].columns) if columns is None else columns
+    keep = [None] * len(frames) if keep is None else keep
+    sizes = [len(f) if k is None else int(np.count_nonzero(k)) for f, k in zip(frames, keep, strict=True)]
+    return pd.DataFrame(by_column(lambda c: _stacked([f[c] for f in frames], keep, sizes), columns),
+                        index=pd.RangeIndex(sum(sizes)), copy=False)
+
+
+def by_column(fn: Callable[[str], object], columns: list[str]) -> dict[str, object]:
+    """``{column: fn(column)}``, the columns on threads, one per usable core (numpy's copies
+    and Arrow's kernels let go of the GIL: the work after the last piece would otherwise
+    run on one core while the others idle)."""
+    threads = min(usable_cores(), len(columns))
+    if threads < 2:
+        return {c: fn(c) for c in columns}
+    with ThreadPoolExecutor(threads, thread_name_prefix="eduanalytics-columns") as pool:
+        return dict(zip(columns, pool.map(fn, columns), strict=True))
+
+
+def _stacked(parts: list[pd.Series], keep: list[np.ndarray | None], sizes: list[int]):
+    """One column of :func:`concat_compact`: the parts' kept values, one after another."""
+    first = parts[0].array
+    if all(p.dtype == parts[0].dtype for p in parts):
+        if isinstance(first, pd.arrays.ArrowStringArray):  # the pieces' Arrow chunks
+            chunks = [c for p, k in zip(parts, keep, strict=True)
+                      for c in (p.array._pa_array if k is None
+                                else p.array._pa_array.filter(pa.array(k))).chunks if len(c)]
+            return (pd.arrays.ArrowStringArray(pa.chunked_array(chunks), dtype=first.dtype)
+                    if chunks else first[:0])
+        if isinstance(first, MASKED):  # Int64, boolean: values and missing flags
+            blank = first.dtype.numpy_dtype.type(0)
+            return type(first)(_filled_into([p.array.to_numpy(first.dtype.numpy_dtype, na_value=blank)
+                                             for p in parts], keep, sizes),
+                               _filled_into([p.isna().to_numpy() for p in parts], keep, sizes))
+        if isinstance(parts[0].dtype, np.dtype):  # numbers, dates, flags
+            return _filled_into([p.to_numpy() for p in parts], keep, sizes)
+    if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+        values = sorted(set().union(*(p.cat.categories for p in parts)))
+        cats = pd.Index(values, dtype="str") if values else parts[0].cat.categories
+        kind = np.int8 if len(cats) < 127 else np.int16 if len(cats) < 32767 else np.int32
+        # each piece's codes renumbered into the united categories (-1, missing, stays -1)
+        codes = [_recoded(p.cat.codes.to_numpy(), cats.get_indexer(p.cat.categories), kind)
+                 for p in parts]
+        return pd.Categorical.from_codes(_filled_into(codes, keep, sizes),
+                                         dtype=pd.CategoricalDtype(cats), validate=False)
+    return pd.concat([p if k is None else p[k] for p, k in zip(parts, keep, strict=True)],
+                     ignore_index=True).array
+
+
+def _recoded(codes: np.ndarray, new: np.ndarray, kind: type) -> np.ndarray:
+    """Codes renumbered (code ``i`` becomes ``new[i]``, -1 stays -1) as integers of ``kind``;
+    the codes themselves when nothing changes."""
+    if codes.dtype == kind and (new == np.arange(len(new))).all():
+        return codes
+    return np.append(new, -1).astype(kind)[codes]
+
+
+def _filled_into(arrays: list[np.ndarray], keep: list[np.ndarray | None], sizes: list[int]) -> np.ndarray:
+    """The arrays' kept values written one after another into one new array."""
+    out = np.empty(sum(sizes), dtype=arrays[0].dtype)
+    at = 0
+    for a, k, n in zip(arrays, keep, sizes, strict=True):
+        if k is None:
+            out[at:at + n] = a
+        else:
+            np.compress(k, a, out=out[at:at + n])
+        at += n
+    return out
 
 
 def _sorted_str(s: pd.Series) -> pd.Series:
@@ -121,13 +197,6 @@ def _sorted_str(s: pd.Series) -> pd.Series:
                      index=s.index, name=s.name)
 
 
-def rows_where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``frame`` where ``keep`` is true, filtered column by column into a new
-    frame that shares the filtered arrays (``DataFrame.loc`` would also copy them all
-    once more to consolidate its blocks)."""
-    return pd.DataFrame({c: frame[c].array[keep] for c in frame.columns}, copy=False)
-
-
 def in_file_order(rej: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """Rejected records ordered by file (``order``), then row, stably (a row's records
     keep their order); the frame itself when they already are. Text columns are taken
@@ -138,28 +207,20 @@ def in_file_order(rej: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     if (at == np.arange(len(at))).all():
         return rej.reset_index(drop=True)
     taken = pa.array(at)
-    return pd.DataFrame({c: text_array(arrow_strings(rej[c]).take(taken))
-                         if rej[c].dtype == TEXT else rej[c].to_numpy()[at]
-                         for c in rej.columns}, copy=False)
+    return pd.DataFrame(by_column(lambda c: text_array(arrow_strings(rej[c]).take(taken))
+                                  if rej[c].dtype == TEXT else rej[c].to_numpy()[at], list(rej.columns)),
+                        copy=False)
 
 
 def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.DataFrame,
-           rejected: list[pd.DataFrame], changes: list[pd.DataFrame], dups: pd.DataFrame,
+           rejected: list[pd.DataFrame], changes: list[pd.DataFrame],
            order: dict[str, int]) -> StepResult:
-    """Drop duplicates from the clean rows, order and total everything, reconcile.
+    """Order and total everything, reconcile: the clean rows (duplicates already left out)
+    and the rejected records of every piece.
 
     The table's :data:`COMPACT` columns come back categorical, categories being the values
     present, sorted (both engines end here, so they agree on dtypes too)."""
-    if len(dups):
-        maybe = clean["_row"].isin(dups["_row"])
-        gone = pd.MultiIndex.from_frame(dups[["_file", "_row"]].astype({"_file": str, "_row": "int64"}))
-        here = pd.MultiIndex.from_arrays([clean.loc[maybe, "_file"].astype(str),
-                                          clean.loc[maybe, "_row"].astype("int64")])
-        drop = maybe.to_numpy(dtype=bool, copy=True)
-        drop[drop] = here.isin(gone)
     table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")])
-    if len(dups):  # one copy of the rows kept, without the working columns
-        table = rows_where(table, ~drop)
     table = compact(table.reset_index(drop=True))
     # the same categories whichever engine or piece size: the values present, sorted
     table = table.assign(**{c: _sorted_str(table[c]) for c in COMPACT if c in table.columns})
@@ -293,19 +354,24 @@ def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[P
         rows_in += n
         del rows
         release_memory()
-    table = concat_compact(clean)
-    del clean
     held = kept_rows(cleaner.kept(), raw_rows)
     # searched among the learners seen more than once only, grouped on the learner keys'
     # integers (no hashing of a million strings)
-    learner = table["_learner"].to_numpy()
-    maybe = repeated_learners(learner, table["_again"].to_numpy(dtype=bool))
-    keys = table.loc[maybe, [*rules.key_cols, "_file", "_row"]].assign(learner_key=learner[maybe])
-    dups = find_duplicates(keys, rules.key_cols, order)
+    learner = np.concatenate([p["_learner"].to_numpy() for p in clean])
+    maybe = repeated_learners(learner, np.concatenate([p["_again"].to_numpy() for p in clean]))
+    bounds = np.cumsum([0] + [len(p) for p in clean])
+    pieces_of = functools.partial(np.split, indices_or_sections=bounds[1:-1])
+    keys = concat_compact(clean, pieces_of(maybe), [*rules.key_cols, "_file", "_row"])
+    dups = find_duplicates(keys.assign(learner_key=learner[maybe]), rules.key_cols, order)
     release_memory()
     if len(dups):
         rejected.append(duplicate_rejections(held(dups[["_file", "_row"]]), dups, rules))
-    return finish(rules, files, rows_in, table, rejected, changes, dups, order)
+    # one copy of the rows kept, without the working columns nor the duplicates
+    drop = np.zeros(len(learner), dtype=bool)
+    drop[np.flatnonzero(maybe)[np.isin(file_positions(keys, order), file_positions(dups, order))]] = True
+    table = concat_compact(clean, pieces_of(~drop), [c for c in clean[0].columns if not c.startswith("_")])
+    del clean
+    return finish(rules, files, rows_in, table, rejected, changes, order)
 
 
 def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:

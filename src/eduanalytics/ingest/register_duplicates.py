@@ -41,6 +41,17 @@ def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
     return group
 
 
+def file_positions(rows: pd.DataFrame, order: dict[str, int]) -> np.ndarray:
+    """Each row's place in the register as one integer, increasing in file order (``order``:
+    file -> position) then row: ``position * 2**40 + _row``."""
+    f = rows["_file"]
+    if isinstance(f.dtype, pd.CategoricalDtype):
+        part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)[f.cat.codes.to_numpy()]
+    else:
+        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
+    return part * (1 << 40) + rows["_row"].to_numpy(dtype=np.int64)
+
+
 def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
     """Rows repeating an earlier row's key (file order, then row number).
 
@@ -62,14 +73,8 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     cols = ["_file", "_row", "first_file", "first_row"]
     if keys.empty:
         return pd.DataFrame(columns=cols)
-    f = keys["_file"]
     names = np.array(sorted(order, key=order.get), dtype=object)
-    if isinstance(f.dtype, pd.CategoricalDtype):
-        cat_part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)
-        part = cat_part[f.cat.codes.to_numpy()]
-    else:
-        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
-    pos = part * (1 << 40) + keys["_row"].to_numpy(dtype=np.int64)
+    pos = file_positions(keys, order)
     k = keys[key_cols].reset_index(drop=True)
     if not (np.diff(pos) >= 0).all():
         o = np.argsort(pos, kind="stable")

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from eduanalytics.arrow_text import arrow_strings, repeated_text, text_array
+from eduanalytics.arrow_text import arrow_strings, repeated_text, text_array, value_bytes
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
 from eduanalytics.normalise.dates import normalise_dates
@@ -89,11 +89,16 @@ def _empty(index: pd.Index, dtype: str | type = object) -> pd.DataFrame:
 _JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 
 
+#: True for the bytes of :data:`_JSON_ESCAPES`' characters.
+_ESCAPED_BYTES = np.zeros(256, dtype=bool)
+_ESCAPED_BYTES[[ord(c) for c, _ in _JSON_ESCAPES]] = True
+
+
 def _json_text(s: pd.Series) -> pa.Array:
     """Cells as JSON string contents (missing as empty), an Arrow array; escaped only when
-    a cell needs it."""
+    a cell needs it (looked for in the bytes of the Arrow data, no pattern per cell)."""
     arr = pc.fill_null(arrow_strings(s).cast(pa.large_string()), "")
-    if pc.any(pc.match_substring_regex(arr, r'[\\"\n\r\t]')).as_py():
+    if _ESCAPED_BYTES[value_bytes(arr)].any():
         for char, escaped in _JSON_ESCAPES:
             arr = pc.replace_substring(arr, char, escaped)
     return arr

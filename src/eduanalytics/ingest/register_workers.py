@@ -51,8 +51,13 @@ def worker_count(setting: int | str, expected_rows: int) -> int:
         return setting
     if expected_rows < PARALLEL_FROM_ROWS:
         return 1
+    return min(usable_cores(), MAX_AUTO_WORKERS)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (at least 1)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_AUTO_WORKERS))
+    return max(1, cores or 1)
 
 
 def release_memory() -> None:
