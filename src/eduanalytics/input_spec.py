@@ -83,14 +83,14 @@ class InputSpec:
             out["header_rows"] = [int(x) for x in (hr if isinstance(hr, list) else [hr])]
         return out
 
-    def batch_rows(self, default: int) -> int:
+    def batch_rows(self, default: int | None) -> int | None:
         """Rows cleaned at a time for a register (``batch_rows``; a whole number >= 1000)."""
         raw = self.options.get("batch_rows")
         if raw is None:
             return default
         if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1000:
             _spec_error(self, "batch_rows", f"must be a whole number of at least 1000, not {raw!r}",
-                        "e.g. 131072 (the default)")
+                        "e.g. 131072 (the default on one process; 262144 on several)")
         return int(raw)
 
     def workers(self) -> int | str:

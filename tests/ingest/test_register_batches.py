@@ -255,3 +255,22 @@ def test_worker_processes_on_parquet_parts_give_the_same_answer(cfg, tmp_path):
     pd.testing.assert_frame_equal(one.tables["enrolments"], three.tables["enrolments"])
     pd.testing.assert_frame_equal(one.rejected, three.rejected)
     pd.testing.assert_frame_equal(one.changes, three.changes)
+
+
+def test_pieces_default_to_larger_ones_on_several_workers(register, cfg, monkeypatch):
+    """Unset, ``batch_rows`` is BATCH_ROWS on one process and WORKER_BATCH_ROWS on several
+    (spans and slices); a number given is used on both."""
+    from eduanalytics.ingest import register_batches
+
+    asked = []
+    real_plan, real_stream = register_batches.plan_spans, register_batches.iter_columnar
+    monkeypatch.setattr(register_batches, "plan_spans",
+                        lambda path, enc, rows: asked.append(("spans", rows)) or real_plan(path, enc, rows))
+    monkeypatch.setattr(register_batches, "iter_columnar",
+                        lambda path, enc, rows: asked.append(("stream", rows)) or real_stream(path, enc, rows))
+    for workers in (1, 2):
+        assert _run(register, cfg, None, workers=workers).rows_clean == 6
+        assert _run(register, cfg, 5000, workers=workers).rows_clean == 6
+    assert asked == [("stream", columnar.BATCH_ROWS), ("stream", 5000),
+                     ("spans", columnar.WORKER_BATCH_ROWS), ("spans", 5000)]
+    assert columnar.WORKER_BATCH_ROWS > columnar.BATCH_ROWS

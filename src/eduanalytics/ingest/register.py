@@ -279,7 +279,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
                 lambda raw: prepare(raw, kind, spec, str(path)), scheduler=scheduler, out_dir=out_dir))
         else:
             parts.append(run_streamed(  # prepare as a partial: picklable for spawned workers
-                path, spec.get("encoding"), spec.batch_rows(BATCH_ROWS),
+                path, spec.get("encoding"), spec.batch_rows(None),
                 partial(prepare, kind=kind, spec=spec, where=str(path)),
                 lambda cols: make_rules(config, spec, kind, step, salt, synthetic, as_of, cols),
                 workers=spec.workers() if workers is None else workers))

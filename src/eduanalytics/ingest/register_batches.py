@@ -44,6 +44,7 @@ import pyarrow as pa
 from eduanalytics.arrow_text import TEXT, arrow_strings, dictionary_codes, text_array
 from eduanalytics.ingest.columnar import (
     BATCH_ROWS,
+    WORKER_BATCH_ROWS,
     Span,
     estimate_rows,
     iter_columnar,
@@ -404,7 +405,7 @@ def run_pandas(df: pd.DataFrame, rules: RegisterRules, files: list[Path],
                        expected_rows=len(df))
 
 
-def run_streamed(path: Path, encoding: str | None, batch_rows: int,
+def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
                  prepare: Callable[[pd.DataFrame], pd.DataFrame],
                  make_rules: Callable[[list[str]], RegisterRules],
                  workers: int | str = 1) -> StepResult:
@@ -420,8 +421,9 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
         The register.
     encoding : str, optional
         CSV only (default sniffed).
-    batch_rows : int
-        Rows per piece.
+    batch_rows : int, optional
+        Rows per piece (default :data:`BATCH_ROWS` on one process,
+        :data:`WORKER_BATCH_ROWS` on several).
     prepare : callable
         Raw piece -> header-mapped piece, names dropped (raises for a missing column); a
         ``functools.partial`` of a module-level function where processes are spawned.
@@ -435,7 +437,7 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     StepResult
     """
     def pieces() -> Iterator[pd.DataFrame]:
-        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows))
+        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS))
 
     files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
              else [path])
@@ -452,6 +454,7 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int,
     expected = estimate_rows(path)
     n_workers = worker_count(workers, expected)
     if n_workers > 1:
+        batch_rows = batch_rows or WORKER_BATCH_ROWS
         spans = plan_spans(path, encoding, batch_rows)
         # the rules need the prepared columns: those of the header alone
         rules = make_rules(list(prepare(read_span(replace(spans[0], stop=spans[0].start, row_groups=())))

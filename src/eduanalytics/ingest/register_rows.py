@@ -322,7 +322,7 @@ def normalise_rows(df: pd.DataFrame, rules: RegisterRules) -> RowsOutcome:
     changes.append((hdr.get("batch", "批次"), batch_inferred, "batch blank: inferred from enrolment month"))
 
     keep = ~bad.to_numpy()
-    hashes = learner_hashes(ids["value"].where(keep), rules.salt)
+    hashes = learner_hashes(ids["value"], rules.salt)  # a rejected row's is never used
     out = out.assign(
         learner_key=key_text(hashes, keep, idx),
         _learner=hashes,  # the same keys as integers, for the duplicate search

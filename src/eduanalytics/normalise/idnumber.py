@@ -76,7 +76,9 @@ def _plain(raw: pd.Series) -> np.ndarray:
     out = np.zeros(len(raw), dtype=bool)
     idx = np.flatnonzero(np.nan_to_num(length, nan=0) == 18)
     if len(idx):
-        m = id_matrix(pd.Series(pd.arrays.ArrowStringArray(arr.take(pa.array(idx)))))
+        m = fixed_width_bytes(arr, 18) if len(idx) == len(arr) else None  # all 18: no copy
+        if m is None:
+            m = id_matrix(pd.Series(pd.arrays.ArrowStringArray(arr.take(pa.array(idx)))))
         body = ((m[:, :17] >= 48) & (m[:, :17] <= 57)).all(axis=1)
         last = ((m[:, 17] >= 48) & (m[:, 17] <= 57)) | (m[:, 17] == ord("X"))
         out[idx] = body & last
