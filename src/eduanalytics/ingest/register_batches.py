@@ -224,7 +224,7 @@ def finish(rules: RegisterRules, files: list[Path], rows_in: int, clean: pd.Data
     table = clean.drop(columns=[c for c in clean.columns if c.startswith("_")])
     table = compact(table.reset_index(drop=True))
     # the same categories whichever engine or piece size: the values present, sorted
-    table = table.assign(**{c: _sorted_str(table[c]) for c in COMPACT if c in table.columns})
+    table = table.assign(**by_column(lambda c: _sorted_str(table[c]), [c for c in COMPACT if c in table.columns]))
     rej = concat_frames(rejected, REJECT_COLUMNS)
     if len(rej):
         rej = in_file_order(rej, order)
@@ -353,8 +353,6 @@ def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[P
         rejected.append(rej)
         changes.append(change)
         rows_in += n
-        del rows
-        release_memory()
     held = kept_rows(cleaner.kept(), raw_rows)
     # searched among the learners seen more than once only, grouped on the learner keys'
     # integers (no hashing of a million strings)
