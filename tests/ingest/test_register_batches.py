@@ -26,6 +26,7 @@ from eduanalytics.ingest.register_batches import (
     compact,
     concat_compact,
     in_file_order,
+    kept_rows,
     repeated_learners,
     run_pandas,
     run_streamed,
@@ -274,3 +275,22 @@ def test_pieces_default_to_larger_ones_on_several_workers(register, cfg, monkeyp
     assert asked == [("stream", columnar.BATCH_ROWS), ("stream", 5000),
                      ("spans", columnar.WORKER_BATCH_ROWS), ("spans", 5000)]
     assert columnar.WORKER_BATCH_ROWS > columnar.BATCH_ROWS
+
+
+def test_kept_rows_read_again_only_the_pairs_not_kept():
+    order = {"a.csv": 0, "b.csv": 1}
+    kept = [pd.DataFrame({"_file": pd.Categorical(["a.csv", "a.csv"]), "_row": [2, 5], "v": ["a2", "a5"]}),
+            pd.DataFrame({"_file": pd.Categorical(["b.csv"]), "_row": [2], "v": ["b2"]})]
+    asked = []
+
+    def again(pairs: pd.DataFrame) -> pd.DataFrame:
+        asked.append(pairs)
+        return pairs.assign(v="read again")
+
+    rows = kept_rows(kept, again, order)
+    got = rows(pd.DataFrame({"_file": ["a.csv", "b.csv"], "_row": [5, 2]}))
+    assert not asked and got["v"].tolist() == ["a2", "a5", "b2"]  # all kept: no second read
+    # b.csv row 5 was not kept (a.csv row 5 was): only that pair is read again
+    got = rows(pd.DataFrame({"_file": ["a.csv", "b.csv"], "_row": [5, 5]}))
+    assert [p.values.tolist() for p in asked] == [[["b.csv", 5]]]
+    assert got["v"].tolist() == ["a2", "a5", "b2", "read again"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from eduanalytics.ingest.register_duplicates import find_duplicates, group_ids
+from eduanalytics.ingest.register_duplicates import file_positions, find_duplicates, group_ids
 
 
 def test_duplicates_follow_file_order_then_row():
@@ -38,3 +39,14 @@ def test_group_ids_exact_over_mixed_columns():
     cat = pd.DataFrame({"p": pd.Categorical(["y", "x", "y"], categories=["x", "y"])})
     assert group_ids(cat, ["p"]).tolist() == [0, 1, 0]
     assert group_ids(keys, ["k", "p"]).tolist() == [0, 1, 0, 2, 3, 2]
+
+
+def test_file_positions_order_files_then_rows():
+    order = {"a": 0, "b": 1}
+    rows = pd.DataFrame({"_file": ["b", "a", "a"], "_row": [1, 7, 5]})
+    pos = file_positions(rows, order)
+    assert pos.tolist() == [2**40 + 1, 7, 5]
+    assert np.argsort(pos).tolist() == [2, 1, 0]  # a/5, a/7, then b/1
+    # a categorical file column gives the same places (its categories in any order)
+    cat = rows.assign(_file=pd.Categorical(rows["_file"], categories=["b", "a"]))
+    assert file_positions(cat, order).tolist() == pos.tolist()

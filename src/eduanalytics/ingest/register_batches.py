@@ -353,7 +353,7 @@ def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[P
         rejected.append(rej)
         changes.append(change)
         rows_in += n
-    held = kept_rows(cleaner.kept(), raw_rows)
+    held = kept_rows(cleaner.kept(), raw_rows, order)
     # searched among the learners seen more than once only, grouped on the learner keys'
     # integers (no hashing of a million strings)
     learner = np.concatenate([p["_learner"].to_numpy() for p in clean])
@@ -373,21 +373,17 @@ def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[P
     return finish(rules, files, rows_in, table, rejected, changes, order)
 
 
-def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays([frame["_file"].astype(str).to_numpy(),
-                                      frame["_row"].to_numpy(dtype=np.int64)])
-
-
-def kept_rows(kept: list[pd.DataFrame], raw_rows: Callable[[pd.DataFrame], pd.DataFrame]
-              ) -> Callable[[pd.DataFrame], pd.DataFrame]:
+def kept_rows(kept: list[pd.DataFrame], raw_rows: Callable[[pd.DataFrame], pd.DataFrame],
+              order: dict[str, int]) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """``_file``/``_row`` pairs -> raw rows: from the rows kept while streaming, and from
-    ``raw_rows`` (a second read) only for pairs that were not kept."""
+    ``raw_rows`` (a second read) only for pairs that were not kept (pairs compared as
+    :func:`file_positions` of the files in ``order``)."""
     held = pd.concat(kept, ignore_index=True) if kept else None
 
     def rows(wanted: pd.DataFrame) -> pd.DataFrame:
         if held is None:
             return raw_rows(wanted[["_file", "_row"]])
-        missing = wanted.loc[~_pairs(wanted).isin(_pairs(held))]
+        missing = wanted.loc[~np.isin(file_positions(wanted, order), file_positions(held, order))]
         if not len(missing):
             return held
         return pd.concat([held, raw_rows(missing[["_file", "_row"]])], ignore_index=True)

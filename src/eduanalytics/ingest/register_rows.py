@@ -383,10 +383,29 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
 
 
 def _matched(raw: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """The raw rows named by ``keys`` (``_file``, ``_row``), with ``keys``' other columns."""
+    """The raw rows named by ``keys`` (``_file``, ``_row``), with ``keys``' other columns
+    (joined on the rows and the files' numbers: no text compared per row)."""
     raw = raw.loc[raw["_row"].isin(keys["_row"])]
-    return raw.assign(_file=raw["_file"].astype(str)).merge(
-        keys.astype({"_file": str, "_row": "int64"}), on=["_file", "_row"], how="inner")
+    files = pd.Index(pd.unique(np.concatenate([_file_names(raw["_file"]), _file_names(keys["_file"])])))
+    left = raw.assign(_file=raw["_file"].astype(str), _at=_file_numbers(raw["_file"], files))
+    right = keys.drop(columns="_file").assign(_row=keys["_row"].astype("int64"),
+                                              _at=_file_numbers(keys["_file"], files))
+    return left.merge(right, on=["_at", "_row"], how="inner").drop(columns="_at")
+
+
+def _file_names(files: pd.Series) -> np.ndarray:
+    """The distinct file names of a ``_file`` column, as text."""
+    values = files.cat.categories if isinstance(files.dtype, pd.CategoricalDtype) else files.unique()
+    return np.asarray([str(f) for f in values], dtype=object)
+
+
+def _file_numbers(files: pd.Series, names: pd.Index) -> np.ndarray:
+    """Each row's file as its place among ``names`` (a categorical by its categories)."""
+    if isinstance(files.dtype, pd.CategoricalDtype):
+        at = names.get_indexer(_file_names(files))
+        return np.append(at, -1)[files.cat.codes.to_numpy()]
+    codes, uniques = pd.factorize(files.astype(str))
+    return names.get_indexer(uniques)[codes]
 
 
 def _masked_ids(rows: pd.DataFrame, rules: RegisterRules) -> pd.Series:
