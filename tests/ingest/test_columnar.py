@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from eduanalytics.errors import IngestError
-from eduanalytics.ingest.columnar import estimate_rows, read_columnar, sniff_encoding
+from eduanalytics.ingest.columnar import (
+    as_text,
+    estimate_rows,
+    iter_columnar,
+    read_columnar,
+    read_parquet_part,
+    sniff_encoding,
+)
 
 
 @pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
@@ -156,3 +163,23 @@ def test_csv_in_utf16_is_one_span(tmp_path):
     [span] = plan_spans(path, encoding="utf-16", batch_rows=2)
     got = _joined([span])
     assert got["所属单位"].tolist() == [f"单位{i}" for i in range(50)]
+
+
+def test_parquet_columns_read_dictionary_encoded_as_categoricals(tmp_path):
+    """Named columns come as categoricals of the same text (blank kept missing; a name
+    the file lacks ignored); as_text makes them text again, equal to a plain read."""
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"身份证号": ["x1", "x2", "x3"], "学籍状态": ["在读", None, "在读"],
+                  "n": [1, 2, 3]}).to_parquet(path, row_group_size=2)
+    plain = read_parquet_part(path)
+    coded = read_parquet_part(path, ("学籍状态", "不存在"))
+    col = coded["学籍状态"]
+    assert isinstance(col.dtype, pd.CategoricalDtype) and list(col.cat.categories) == ["在读"]
+    assert col.cat.categories.dtype == plain["学籍状态"].dtype  # Arrow-backed text
+    assert col.isna().tolist() == [False, True, False]
+    assert str(coded["身份证号"].dtype) == "string"  # not named: text
+    pd.testing.assert_frame_equal(as_text(coded), plain)
+    # streamed in pieces (row groups of 2): the same, piece by piece
+    pieces = list(iter_columnar(path, batch_rows=2, dictionary=("学籍状态",)))
+    assert [isinstance(p["学籍状态"].dtype, pd.CategoricalDtype) for p in pieces] == [True, True]
+    pd.testing.assert_frame_equal(pd.concat([as_text(p) for p in pieces], ignore_index=True), plain)

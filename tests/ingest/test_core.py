@@ -155,3 +155,29 @@ def test_by_distinct_spreads_yes_no_as_boolean():
     second = map_values(pd.Series([None, None]), m, "学籍注册", "是 / 否", categorical=True, memo=memo)
     assert first["value"].dtype == "boolean" and first["value"].tolist() == [True, pd.NA, False]
     assert second["value"].isna().all() and second["error"].isna().all()
+
+
+def test_by_distinct_takes_a_categorical_as_its_codes_and_text():
+    """A column read dictionary-encoded (a categorical of Arrow text, a category unused and
+    a missing cell) gives what the same text gives, and the normaliser sees the text."""
+    import pandas as pd
+
+    from eduanalytics.ingest.core import by_distinct
+
+    dtypes: list = []
+
+    def upper(u: pd.Series) -> pd.DataFrame:
+        dtypes.append(u.dtype)
+        return pd.DataFrame({"value": u.str.upper()}, index=u.index)
+
+    text = pd.StringDtype("pyarrow")
+    cats = pd.CategoricalDtype(pd.Index(["b", "a", "unused"], dtype=text))
+    coded = pd.Series(pd.Categorical(["a", None, "b", "a"], dtype=cats))
+    plain = pd.Series(["a", None, "b", "a"], dtype=text)
+    memo: dict = {}
+    got = by_distinct(coded, upper, memo=memo)["value"]
+    assert got.tolist()[::2] == ["A", "B"] and pd.isna(got.iloc[1]) and got.iloc[3] == "A"
+    assert dtypes == [text]
+    # the memo is shared with text columns: nothing new to normalise
+    assert by_distinct(plain, upper, memo=memo)["value"].tolist() == got.tolist()
+    assert len(dtypes) == 1

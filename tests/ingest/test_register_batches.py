@@ -268,7 +268,8 @@ def test_pieces_default_to_larger_ones_on_several_workers(register, cfg, monkeyp
     monkeypatch.setattr(register_batches, "plan_spans",
                         lambda path, enc, rows: asked.append(("spans", rows)) or real_plan(path, enc, rows))
     monkeypatch.setattr(register_batches, "iter_columnar",
-                        lambda path, enc, rows: asked.append(("stream", rows)) or real_stream(path, enc, rows))
+                        lambda path, enc, rows, *more: asked.append(("stream", rows))
+                        or real_stream(path, enc, rows, *more))
     for workers in (1, 2):
         assert _run(register, cfg, None, workers=workers).rows_clean == 6
         assert _run(register, cfg, 5000, workers=workers).rows_clean == 6
@@ -294,3 +295,25 @@ def test_kept_rows_read_again_only_the_pairs_not_kept():
     got = rows(pd.DataFrame({"_file": ["a.csv", "b.csv"], "_row": [5, 5]}))
     assert [p.values.tolist() for p in asked] == [[["b.csv", 5]]]
     assert got["v"].tolist() == ["a2", "a5", "b2", "read again"]
+
+
+def test_parquet_with_few_valued_columns_as_categoricals_cleans_as_csv(register, cfg, tmp_path):
+    """The register as Parquet: its columns of few distinct values (unit, programme, date,
+    status, mode) are read dictionary-encoded, and the answer is the CSV's (its rows
+    numbered from 1 instead of from line 2), on one process and on two."""
+    from eduanalytics.ingest.register_batches import few_valued_columns
+
+    path = tmp_path / "register.parquet"
+    pd.read_csv(register, dtype=str).to_parquet(path, row_group_size=4)
+    spec = register_spec(cfg, path)
+    names = list(pd.read_csv(register, dtype=str, nrows=0).columns)
+    coded = few_valued_columns(lambda raw: prepare(raw, "register", spec, str(path)), names)
+    assert coded == ("所属单位", "项目类别", "报名日期", "学籍状态", "学习方式")
+    assert few_valued_columns(lambda raw: prepare(raw, "register", spec, str(path)), ["姓名"]) == ()
+    csv = _run(register, cfg, 1_000_000)
+    for workers in (1, 2):
+        got = _run(path, cfg, 2, workers=workers)
+        pd.testing.assert_frame_equal(got.tables["enrolments"], csv.tables["enrolments"])
+        cols = ["column", "value", "original"]
+        pd.testing.assert_frame_equal(got.rejected[cols], csv.rejected[cols])
+        assert (got.rejected["row"] + 1).tolist() == csv.rejected["row"].tolist()

@@ -5,7 +5,11 @@ date stays as written), into pandas' Arrow-backed ``string`` dtype, so a million
 register costs about its Arrow size in memory. Empty CSV cells are missing. Two columns
 are added, as the other readers do: ``_file`` (the path, categorical) and ``_row`` (the
 row number a person sees: the CSV line counting the header as line 1; the 1-based record
-number in a Parquet file).
+number in a Parquet file). Parquet columns named as ``dictionary`` (the register's columns
+of few distinct values) are read as Parquet stores them, dictionary-encoded, and come as
+categoricals of the same text (:func:`parquet_file`, :func:`as_text` to undo it); CSV
+columns are always text, pyarrow's CSV reader being slower at dictionary-encoding a column
+than at building its strings.
 
 A folder is read as a partitioned Parquet register: its ``*.parquet`` files (searched
 recursively, in sorted path order), one partition per file.
@@ -30,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from eduanalytics.errors import IngestError
 
@@ -50,9 +55,14 @@ BLOCK_BYTES, STREAM_BLOCK_BYTES = 16 << 20, 2 << 20
 def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int,
                    files: list[str] | None = None) -> pd.DataFrame:
     """An Arrow table as a frame of Arrow-backed strings plus ``_file`` and ``_row``
-    (``_file`` categorical over ``files``, default just ``path``)."""
+    (``_file`` categorical over ``files``, default just ``path``). A dictionary-encoded
+    text column (read so from Parquet, see ``dictionary`` below) becomes a categorical
+    whose categories are those strings."""
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_dictionary(col.type) and col.type.value_type in (pa.string(), pa.large_string()):
+            cols[str(name).strip()] = pd.Series(_text_categorical(col))
+            continue
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             col = col.cast(pa.string())
         cols[str(name).strip()] = pd.Series(pd.arrays.ArrowStringArray(col), dtype=_STRING)
@@ -62,6 +72,27 @@ def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int,
     df["_file"] = pd.Categorical.from_codes(np.full(len(df), code, dtype=np.int32), files)
     df["_row"] = np.arange(first_row, first_row + len(df), dtype=np.int64)
     return df
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the categoricals :func:`arrow_to_frame` made of dictionary-encoded
+    columns as Arrow-backed strings again (``_file`` stays categorical): for raw rows
+    gathered from many pieces, whose categories differ (``pd.concat`` would make them
+    Python objects)."""
+    coded = {c: frame[c].astype(_STRING) for c in frame.columns
+             if c != "_file" and isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**coded) if coded else frame
+
+
+def _text_categorical(col: pa.ChunkedArray) -> pd.Categorical:
+    """Dictionary-encoded text as a categorical of Arrow-backed strings (no string per
+    row is built)."""
+    arr = col.unify_dictionaries().combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if isinstance(arr, pa.ChunkedArray):  # no chunks at all
+        arr = pa.array([], col.type)
+    cats = pd.Index(pd.arrays.ArrowStringArray(arr.dictionary.cast(pa.large_string())), dtype=_STRING)
+    codes = pc.fill_null(arr.indices, -1).to_numpy(zero_copy_only=False)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats), validate=False)
 
 
 def sniff_encoding(path: str | Path, size: int = 1 << 20) -> str:
@@ -169,18 +200,18 @@ def iter_csv_batches(path: str | Path, encoding: str | None = None,
         raise IngestError(f"cannot read as CSV ({enc}): {exc}", file=path) from exc
 
 
-def iter_parquet_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+def iter_parquet_batches(path: str | Path, batch_rows: int = BATCH_ROWS,
+                         dictionary: tuple[str, ...] = ()) -> Iterator[pd.DataFrame]:
     """Stream a Parquet register (a file or a folder of parts) in pieces of at most
     ``batch_rows`` rows, part by part; ``_row`` counts within each part. Always yields at
-    least one frame."""
-    import pyarrow.parquet as pq
-
+    least one frame. The ``dictionary`` columns come as categoricals (see
+    :func:`parquet_file`)."""
     done = False
     parts = parquet_parts(path)
     names = [str(p) for p in parts]
     for part in parts:
         try:
-            pf = pq.ParquetFile(part)
+            pf = parquet_file(part, dictionary)
             first = 1
             for batch in pf.iter_batches(batch_size=batch_rows):
                 yield arrow_to_frame(pa.Table.from_batches([batch]), part, first, names)
@@ -194,29 +225,53 @@ def iter_parquet_batches(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iter
 
 
 def iter_columnar(path: str | Path, encoding: str | None = None,
-                  batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
-    """:func:`read_columnar` as a stream of consecutive pieces (bounded memory)."""
+                  batch_rows: int = BATCH_ROWS, dictionary: tuple[str, ...] = ()) -> Iterator[pd.DataFrame]:
+    """:func:`read_columnar` as a stream of consecutive pieces (bounded memory); Parquet's
+    ``dictionary`` columns as categoricals (:func:`parquet_file`)."""
     path = Path(path)
     if not path.exists():
         raise IngestError("file not found", file=path)
     if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
-        return iter_parquet_batches(path, batch_rows)
+        return iter_parquet_batches(path, batch_rows, dictionary)
     if path.suffix.lower() in (".csv", ".txt"):
         return iter_csv_batches(path, encoding, batch_rows)
     raise IngestError(f"unsupported file type {path.suffix!r}", file=path,
                       expected=f"one of {COLUMNAR_SUFFIXES} or a folder of Parquet parts")
 
 
-def read_parquet_part(path: str | Path) -> pd.DataFrame:
-    """Read one Parquet file, every column as a string, with ``_file`` and ``_row``."""
-    import pyarrow.parquet as pq
-
+def read_parquet_part(path: str | Path, dictionary: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read one Parquet file, every column as a string (the ``dictionary`` columns as
+    categoricals, :func:`parquet_file`), with ``_file`` and ``_row``."""
     path = Path(path)
     try:
-        table = pq.read_table(path)
+        table = parquet_file(path, dictionary).read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise IngestError(f"cannot read as Parquet: {exc}", file=path) from exc
     return arrow_to_frame(table, path, first_row=1)
+
+
+def parquet_columns(path: str | Path) -> list[str]:
+    """A Parquet file's column names (none when its footer cannot be read: reading the
+    file then raises the error)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.read_schema(path).names)
+    except (pa.ArrowInvalid, OSError):
+        return []
+
+
+def parquet_file(path: str | Path, dictionary: tuple[str, ...] = ()):
+    """``pyarrow.parquet.ParquetFile`` reading the ``dictionary`` columns (those of them
+    present) dictionary-encoded: columns of few distinct values, stored so by Parquet
+    writers, are then never expanded into a string per row (measured: a million-row group
+    of a register read and converted in about half the time), and
+    :func:`arrow_to_frame` makes them categoricals."""
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    wanted = [c for c in dictionary if c in pf.schema_arrow.names]
+    return pq.ParquetFile(path, read_dictionary=wanted) if wanted else pf
 
 
 def parquet_parts(path: str | Path) -> list[Path]:
@@ -302,6 +357,8 @@ class Span:
         The row number a person sees of the file's first record (2 for CSV, counting the
         header as line 1; 1 for Parquet): :func:`read_span` numbers from 0, whoever
         reads the spans in order adds this plus the rows of the file's earlier spans.
+    dictionary : tuple of str
+        Parquet: columns read dictionary-encoded, as categoricals (:func:`parquet_file`).
     """
 
     path: str
@@ -312,6 +369,7 @@ class Span:
     stop: int = 0
     row_groups: tuple[int, ...] = ()
     first_row: int = 1
+    dictionary: tuple[str, ...] = ()
 
 
 def plan_spans(path: str | Path, encoding: str | None = None,
@@ -412,10 +470,9 @@ def read_span(span: Span) -> pd.DataFrame:
     """
     if span.names:
         return _read_csv_span(span)
-    import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(span.path)
+        pf = parquet_file(span.path, span.dictionary)
         table = (pf.read_row_groups(list(span.row_groups), use_threads=False) if span.row_groups
                  else pf.schema_arrow.empty_table())
     except (pa.ArrowInvalid, OSError) as exc:

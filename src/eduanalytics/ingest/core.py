@@ -149,7 +149,9 @@ def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
                 categorical: bool = False, memo: dict | None = None) -> pd.DataFrame:
     """Apply a Series -> DataFrame normaliser to the distinct values of ``s`` only.
 
-    Missing cells give the normaliser's result for a missing value. ``memo`` (a dict kept
+    Missing cells give the normaliser's result for a missing value. A categorical ``s``
+    (a column read dictionary-encoded) is taken as its codes and categories, and ``fn``
+    sees the categories' values in their own dtype. ``memo`` (a dict kept
     by the caller across the pieces of one register) remembers the results per distinct
     value, so each piece only normalises the values no earlier piece held: ``fn`` must
     treat each value on its own, as every distinct-value normaliser here does. With
@@ -163,14 +165,18 @@ def by_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame],
     be lost to the memo (normalised again later), never mixed up.
     """
     memo = {} if memo is None else memo
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):  # already coded (read dictionary-encoded)
+        codes, uniques, kind = s.cat.codes.to_numpy(), s.cat.categories, s.cat.categories.dtype
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        kind = s.dtype if s.dtype != object else object
     values = pd.Index(uniques, dtype=object)
     # (distinct values, their results, the missing value's result, spreadable columns)
     state: tuple | None = memo.get("state")
     pos = state[0].get_indexer(values) if state is not None else np.full(len(values), -1)
     if state is None or (pos < 0).any():
         new = values[pos < 0]
-        res = fn(pd.Series(list(new) + [pd.NA], dtype=s.dtype if s.dtype != object else object))
+        res = fn(pd.Series(list(new) + [pd.NA], dtype=kind))
         fresh = res.iloc[:-1]
         state = ((new, fresh, res.iloc[-1:], {}) if state is None else
                  (state[0].append(new), pd.concat([state[1], fresh], ignore_index=True),

@@ -142,8 +142,9 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     import dask
     import pyarrow.parquet as pq
 
-    from eduanalytics.ingest.columnar import arrow_to_frame, parquet_parts
+    from eduanalytics.ingest.columnar import arrow_to_frame, parquet_columns, parquet_parts
     from eduanalytics.ingest.register import finish
+    from eduanalytics.ingest.register_batches import few_valued_columns
 
     files = parquet_parts(path)
     names = [str(p) for p in files]
@@ -152,8 +153,9 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     rules = make_rules(list(meta.columns))
     out = _prepare_out_dir(out_dir)
     n_buckets = max(1, min(len(names), MAX_BUCKETS))
+    coded = few_valued_columns(prepare, parquet_columns(files[0]))  # read as categoricals
     first = [dask.delayed(_first_pass, nout=3 + n_buckets, pure=False)(
-        name, i, prepare, rules, n_buckets, out) for i, name in enumerate(names)]
+        name, i, prepare, rules, n_buckets, out, coded) for i, name in enumerate(names)]
     dups = [dask.delayed(_bucket_duplicates, nout=len(names), pure=False)(
         [f[3 + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
     second = [dask.delayed(_second_pass, pure=False)(
@@ -257,7 +259,8 @@ def _releasing(task: Callable) -> Callable:
 
 @_releasing
 def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFrame],
-                rules: RegisterRules, n_buckets: int, out: Path | None) -> tuple:
+                rules: RegisterRules, n_buckets: int, out: Path | None,
+                coded: tuple[str, ...] = ()) -> tuple:
     """Read, map and normalise one partition (one task).
 
     Returns ``(summary, clean, rejected, *buckets)``: ``summary`` = (change counts, rows
@@ -267,7 +270,7 @@ def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFram
     """
     from eduanalytics.ingest.columnar import read_parquet_part
 
-    outcome = normalise_rows(prepare(read_parquet_part(name)), rules)
+    outcome = normalise_rows(prepare(read_parquet_part(name, coded)), rules)
     clean = outcome.clean
     # learner keys travel as their 64-bit integers (one-to-one with the text, half the bytes)
     learner = clean["_learner"].to_numpy()

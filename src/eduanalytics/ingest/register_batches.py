@@ -42,12 +42,14 @@ import pandas as pd
 import pyarrow as pa
 
 from eduanalytics.arrow_text import TEXT, arrow_strings, dictionary_codes, text_array
+from eduanalytics.errors import EduError
 from eduanalytics.ingest.columnar import (
     BATCH_ROWS,
     WORKER_BATCH_ROWS,
     Span,
     estimate_rows,
     iter_columnar,
+    parquet_columns,
     parquet_parts,
     plan_spans,
     read_span,
@@ -55,6 +57,7 @@ from eduanalytics.ingest.columnar import (
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
 from eduanalytics.ingest.register_duplicates import file_positions, find_duplicates
 from eduanalytics.ingest.register_rows import (
+    FEW_VALUES,
     RegisterRules,
     duplicate_rejections,
     normalise_rows,
@@ -431,10 +434,13 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
     StepResult
     """
     def pieces() -> Iterator[pd.DataFrame]:
-        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS))
+        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS, coded))
 
-    files = (parquet_parts(path) if path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
-             else [path])
+    parquet = path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
+    files = parquet_parts(path) if parquet else [path]
+    # Parquet: the columns of few distinct values read dictionary-encoded (CSV: pyarrow's
+    # reader would dictionary-encode them slower than it builds their strings)
+    coded = few_valued_columns(prepare, parquet_columns(files[0])) if parquet else ()
 
     def again(rows: pd.DataFrame) -> pd.DataFrame:
         found = []
@@ -449,7 +455,7 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
     n_workers = worker_count(workers, expected)
     if n_workers > 1:
         batch_rows = batch_rows or WORKER_BATCH_ROWS
-        spans = plan_spans(path, encoding, batch_rows)
+        spans = [replace(s, dictionary=coded) for s in plan_spans(path, encoding, batch_rows)]
         # the rules need the prepared columns: those of the header alone
         rules = make_rules(list(prepare(read_span(replace(spans[0], stop=spans[0].start, row_groups=())))
                                 .columns))
@@ -461,6 +467,19 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
     rules = make_rules(list(first.columns))
     return run_batches(Here(clean_piece, rules, prefetched(itertools.chain([first], raw))),
                        rules, files, again, expected_rows=expected)
+
+
+def few_valued_columns(prepare: Callable[[pd.DataFrame], pd.DataFrame], names: list[str]) -> tuple[str, ...]:
+    """The register's columns that ``prepare`` maps to fields of few distinct values
+    (:data:`~eduanalytics.ingest.register_rows.FEW_VALUES`), found by preparing one row
+    that holds the header itself; none when the header lacks a required column (the
+    reading then says so)."""
+    try:
+        probe = prepare(pd.DataFrame([[n.strip() for n in names]], columns=[n.strip() for n in names]))
+    except EduError:
+        return ()
+    few = {str(probe.iat[0, i]) for i, c in enumerate(probe.columns) if c in FEW_VALUES}
+    return tuple(n for n in names if n.strip() in few)
 
 
 def _read_prepared(span: Span, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:

@@ -36,6 +36,10 @@ ENROLMENT_COLS = ["learner_key", "unit_id", "programme", "level_from", "level_to
                   "enrol_date", "status", "completed_date", "registered", "register_fail_reason",
                   "mode", "sex", "birth_date", "age", "synthetic"]
 UNKNOWN_KEPT = "not recognised: kept as unknown (optional column)"
+#: Columns of few distinct values, normalised once per distinct value (``by_distinct``):
+#: worth reading dictionary-encoded where the file stores them so (Parquet).
+FEW_VALUES = ("unit", "programme", "level_from", "level_to", "batch", "enrol_date", "status",
+              "completed_date", "registered", "register_fail_reason", "mode", "completed")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from eduanalytics.errors import ConfigError, IngestError
+from eduanalytics.ingest.columnar import as_text
 
 #: From this many rows (as :func:`~eduanalytics.ingest.columnar.estimate_rows` guesses)
 #: ``workers: auto`` cleans on several processes. Each worker costs about 150 MB besides
@@ -96,8 +97,9 @@ class Cleaned(NamedTuple):
 
 
 def rows_numbered(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The rows of ``frame`` whose ``_row`` is among ``rows``."""
-    return frame.loc[frame["_row"].isin(rows)]
+    """The rows of ``frame`` whose ``_row`` is among ``rows`` (columns read as
+    categoricals as text again, :func:`~eduanalytics.ingest.columnar.as_text`)."""
+    return as_text(frame.loc[frame["_row"].isin(rows)])
 
 
 class Here:
