@@ -56,8 +56,8 @@ def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int,
                    files: list[str] | None = None) -> pd.DataFrame:
     """An Arrow table as a frame of Arrow-backed strings plus ``_file`` and ``_row``
     (``_file`` categorical over ``files``, default just ``path``). A dictionary-encoded
-    text column (read so from Parquet, see ``dictionary`` below) becomes a categorical
-    whose categories are those strings."""
+    text column (read so from Parquet, :func:`parquet_file`) becomes a categorical whose
+    categories are those strings."""
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_dictionary(col.type) and col.type.value_type in (pa.string(), pa.large_string()):
@@ -470,7 +470,6 @@ def read_span(span: Span) -> pd.DataFrame:
     """
     if span.names:
         return _read_csv_span(span)
-
     try:
         pf = parquet_file(span.path, span.dictionary)
         table = (pf.read_row_groups(list(span.row_groups), use_threads=False) if span.row_groups

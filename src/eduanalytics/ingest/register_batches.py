@@ -99,7 +99,7 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: pandas' nullable arrays: values and a missing flag each.
-MASKED = (pd.arrays.IntegerArray, pd.arrays.BooleanArray, pd.arrays.FloatingArray)
+_MASKED = (pd.arrays.IntegerArray, pd.arrays.BooleanArray, pd.arrays.FloatingArray)
 
 
 def concat_compact(frames: list[pd.DataFrame], keep: list[np.ndarray | None] | None = None,
@@ -142,7 +142,7 @@ def _stacked(parts: list[pd.Series], keep: list[np.ndarray | None], sizes: list[
                                 else p.array._pa_array.filter(pa.array(k))).chunks if len(c)]
             return (pd.arrays.ArrowStringArray(pa.chunked_array(chunks), dtype=first.dtype)
                     if chunks else first[:0])
-        if isinstance(first, MASKED):  # Int64, boolean: values and missing flags
+        if isinstance(first, _MASKED):  # Int64, boolean: values and missing flags
             blank = first.dtype.numpy_dtype.type(0)
             return type(first)(_filled_into([p.array.to_numpy(first.dtype.numpy_dtype, na_value=blank)
                                              for p in parts], keep, sizes),
