@@ -224,7 +224,7 @@ def _gather(client, tasks: list) -> list:
 def _concat_clean(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts' compact clean rows in part order, their categories united (an empty
     part is left out so that it cannot change a column's dtype)."""
-    from eduanalytics.ingest.register_batches import concat_compact
+    from eduanalytics.ingest.clean_table import concat_compact
 
     return concat_compact([p for p in pieces if len(p)] or pieces[:1])
 
@@ -325,7 +325,7 @@ def _second_pass(clean: pd.DataFrame | Path, rejected: pd.DataFrame, name: str, 
     rejected = rejected.reset_index(drop=True) if len(rejected) else None
     clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
     if out is None:  # to the client: coded columns as categoricals (a byte a row, not the text)
-        from eduanalytics.ingest.register_batches import compact
+        from eduanalytics.ingest.clean_table import compact
 
         return compact(clean), rejected
     _write_part(clean, _part_file(out, i))
@@ -343,7 +343,7 @@ def _write_part(clean: pd.DataFrame, path: Path) -> None:
     """
     import pyarrow.parquet as pq
 
-    from eduanalytics.ingest.register_batches import COMPACT
+    from eduanalytics.ingest.clean_table import COMPACT
 
     coded = [c for c in clean.columns if c in COMPACT]
     clean = clean.assign(**{c: clean[c].cat.remove_unused_categories() for c in coded

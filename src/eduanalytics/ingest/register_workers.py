@@ -141,7 +141,7 @@ class SpanCleaner:
     Parameters
     ----------
     spans : list of Span
-        The register, in file order (:func:`~eduanalytics.ingest.columnar.plan_spans`).
+        The register, in file order (:func:`~eduanalytics.ingest.spans.plan_spans`).
     read : callable
         ``span -> frame`` (header-mapped, names dropped), ``_row`` from 0; a module-level
         function or a ``functools.partial`` of one where processes are spawned.
