@@ -83,6 +83,11 @@ def test_parquet_columns_read_dictionary_encoded_as_categoricals(tmp_path):
     assert col.cat.categories.dtype == plain["学籍状态"].dtype  # Arrow-backed text
     assert col.isna().tolist() == [False, True, False]
     assert str(coded["身份证号"].dtype) == "string"  # not named: text
+    # a column the file itself stores dictionary-encoded is text unless named
+    typed = tmp_path / "typed.parquet"
+    pd.DataFrame({"学籍状态": pd.Categorical(["在读", "退学"])}).to_parquet(typed)
+    assert str(read_parquet_part(typed)["学籍状态"].dtype) == "string"
+    assert isinstance(read_parquet_part(typed, ("学籍状态",))["学籍状态"].dtype, pd.CategoricalDtype)
     pd.testing.assert_frame_equal(as_text(coded), plain)
     # streamed in pieces (row groups of 2): the same, piece by piece
     pieces = list(iter_columnar(path, batch_rows=2, dictionary=("学籍状态",)))

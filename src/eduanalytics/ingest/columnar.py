@@ -50,14 +50,15 @@ BLOCK_BYTES, STREAM_BLOCK_BYTES = 16 << 20, 2 << 20
 
 
 def arrow_to_frame(table: pa.Table, path: str | Path, first_row: int,
-                   files: list[str] | None = None) -> pd.DataFrame:
+                   files: list[str] | None = None, dictionary: tuple[str, ...] = ()) -> pd.DataFrame:
     """An Arrow table as a frame of Arrow-backed strings plus ``_file`` and ``_row``
-    (``_file`` categorical over ``files``, default just ``path``). A dictionary-encoded
-    text column (read so from Parquet, :func:`parquet_file`) becomes a categorical whose
-    categories are those strings."""
+    (``_file`` categorical over ``files``, default just ``path``). A ``dictionary`` column
+    read dictionary-encoded (:func:`parquet_file`) becomes a categorical whose categories
+    are those strings; every other column is text, whatever the file's type."""
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_dictionary(col.type) and col.type.value_type in (pa.string(), pa.large_string()):
+        if name in dictionary and pa.types.is_dictionary(col.type) \
+                and col.type.value_type in (pa.string(), pa.large_string()):
             cols[str(name).strip()] = pd.Series(_text_categorical(col))
             continue
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
@@ -211,13 +212,13 @@ def iter_parquet_batches(path: str | Path, batch_rows: int = BATCH_ROWS,
             pf = parquet_file(part, dictionary)
             first = 1
             for batch in pf.iter_batches(batch_size=batch_rows):
-                yield arrow_to_frame(pa.Table.from_batches([batch]), part, first, names)
+                yield arrow_to_frame(pa.Table.from_batches([batch]), part, first, names, dictionary)
                 first += batch.num_rows
                 done = True
         except (pa.ArrowInvalid, OSError) as exc:
             raise IngestError(f"cannot read as Parquet: {exc}", file=part) from exc
         if not done:
-            yield arrow_to_frame(pf.schema_arrow.empty_table(), part, 1, names)
+            yield arrow_to_frame(pf.schema_arrow.empty_table(), part, 1, names, dictionary)
             done = True
 
 
@@ -244,7 +245,7 @@ def read_parquet_part(path: str | Path, dictionary: tuple[str, ...] = ()) -> pd.
         table = parquet_file(path, dictionary).read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise IngestError(f"cannot read as Parquet: {exc}", file=path) from exc
-    return arrow_to_frame(table, path, first_row=1)
+    return arrow_to_frame(table, path, first_row=1, dictionary=dictionary)
 
 
 def parquet_columns(path: str | Path) -> list[str]:

@@ -173,7 +173,7 @@ def read_span(span: Span) -> pd.DataFrame:
                  else pf.schema_arrow.empty_table())
     except (pa.ArrowInvalid, OSError) as exc:
         raise IngestError(f"cannot read as Parquet: {exc}", file=span.path) from exc
-    return arrow_to_frame(table, span.path, 0, list(span.files))
+    return arrow_to_frame(table, span.path, 0, list(span.files), span.dictionary)
 
 
 def _read_csv_span(span: Span) -> pd.DataFrame:
