@@ -9,6 +9,7 @@ from eduanalytics.errors import IngestError
 from eduanalytics.ingest.columnar import (
     as_text,
     estimate_rows,
+    is_parquet,
     iter_columnar,
     read_columnar,
     read_parquet_part,
@@ -93,3 +94,8 @@ def test_parquet_columns_read_dictionary_encoded_as_categoricals(tmp_path):
     pieces = list(iter_columnar(path, batch_rows=2, dictionary=("学籍状态",)))
     assert [isinstance(p["学籍状态"].dtype, pd.CategoricalDtype) for p in pieces] == [True, True]
     pd.testing.assert_frame_equal(pd.concat([as_text(p) for p in pieces], ignore_index=True), plain)
+
+
+def test_is_parquet_a_folder_or_a_parquet_file(tmp_path):
+    assert is_parquet(tmp_path) and is_parquet(tmp_path / "r.PARQUET") and is_parquet(tmp_path / "r.pq")
+    assert not is_parquet(tmp_path / "r.csv") and not is_parquet(tmp_path / "r.xlsx")

@@ -142,8 +142,8 @@ def _sorted_str(s: pd.Series) -> pd.Series:
     if len(used) == len(cats) and cats.is_monotonic_increasing:
         return s
     order = sorted(range(len(used)), key=lambda i: cats[used[i]])
-    recode = np.full(len(cats) + 1, -1, dtype=codes.dtype)  # the last entry: code -1 stays -1
-    recode[used[order]] = np.arange(len(order))
+    new = np.full(len(cats), -1, dtype=np.int64)  # an unused category's code: none
+    new[used[order]] = np.arange(len(order))
     dtype = pd.CategoricalDtype(pd.Index([cats[used[i]] for i in order], dtype="str"))
-    return pd.Series(pd.Categorical.from_codes(recode[codes], dtype=dtype, validate=False),
-                     index=s.index, name=s.name)
+    return pd.Series(pd.Categorical.from_codes(_recoded(codes, new, codes.dtype.type), dtype=dtype,
+                                               validate=False), index=s.index, name=s.name)

@@ -37,6 +37,7 @@ from eduanalytics.errors import IngestError
 
 #: File suffixes read by :func:`read_columnar`.
 COLUMNAR_SUFFIXES = (".csv", ".txt", ".parquet", ".pq")
+PARQUET_SUFFIXES = (".parquet", ".pq")
 _STRING = pd.StringDtype("pyarrow")
 #: Rows per piece when a register is streamed (bounds the working memory of cleaning).
 BATCH_ROWS = 1 << 17
@@ -229,7 +230,7 @@ def iter_columnar(path: str | Path, encoding: str | None = None,
     path = Path(path)
     if not path.exists():
         raise IngestError("file not found", file=path)
-    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(path):
         return iter_parquet_batches(path, batch_rows, dictionary)
     if path.suffix.lower() in (".csv", ".txt"):
         return iter_csv_batches(path, encoding, batch_rows)
@@ -272,11 +273,16 @@ def parquet_file(path: str | Path, dictionary: tuple[str, ...] = ()):
     return pq.ParquetFile(path, read_dictionary=wanted) if wanted else pf
 
 
+def is_parquet(path: Path) -> bool:
+    """A Parquet register: a folder (of parts) or a ``.parquet`` / ``.pq`` file."""
+    return path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES
+
+
 def parquet_parts(path: str | Path) -> list[Path]:
     """The Parquet files of a register: the file itself, or a folder's parts (sorted)."""
     path = Path(path)
     if path.is_dir():
-        parts = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".pq"))
+        parts = sorted(p for p in path.rglob("*") if p.suffix.lower() in PARQUET_SUFFIXES)
         if not parts:
             raise IngestError("folder holds no .parquet files", file=path,
                               expected="a Parquet register split into parts")
@@ -290,7 +296,7 @@ def estimate_rows(path: str | Path) -> int:
     import pyarrow.parquet as pq
 
     path = Path(path)
-    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(path):
         try:
             return sum(pq.read_metadata(p).num_rows for p in parquet_parts(path))
         except (pa.ArrowInvalid, OSError):  # reading it will say what is wrong
@@ -316,7 +322,7 @@ def read_columnar(path: str | Path, encoding: str | None = None) -> pd.DataFrame
     path = Path(path)
     if not path.exists():
         raise IngestError("file not found", file=path)
-    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(path):
         parts = parquet_parts(path)
         frames = [read_parquet_part(p) for p in parts]
         if len(frames) == 1:

@@ -142,18 +142,19 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     import dask
     import pyarrow.parquet as pq
 
-    from eduanalytics.ingest.columnar import arrow_to_frame, parquet_columns, parquet_parts
+    from eduanalytics.ingest.columnar import arrow_to_frame, parquet_parts
     from eduanalytics.ingest.register import finish
     from eduanalytics.ingest.register_batches import few_valued_columns
 
     files = parquet_parts(path)
     names = [str(p) for p in files]
     order = {f: i for i, f in enumerate(names)}
-    meta = prepare(arrow_to_frame(pq.read_schema(files[0]).empty_table(), files[0], 1))
+    schema = pq.read_schema(files[0])
+    meta = prepare(arrow_to_frame(schema.empty_table(), files[0], 1))
     rules = make_rules(list(meta.columns))
     out = _prepare_out_dir(out_dir)
     n_buckets = max(1, min(len(names), MAX_BUCKETS))
-    coded = few_valued_columns(prepare, parquet_columns(files[0]))  # read as categoricals
+    coded = few_valued_columns(prepare, schema.names)  # read as categoricals
     first = [dask.delayed(_first_pass, nout=3 + n_buckets, pure=False)(
         name, i, prepare, rules, n_buckets, out, coded) for i, name in enumerate(names)]
     dups = [dask.delayed(_bucket_duplicates, nout=len(names), pure=False)(

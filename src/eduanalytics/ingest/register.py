@@ -21,7 +21,7 @@ import pandas as pd
 
 from eduanalytics.config import InputSpec, RegionConfig
 from eduanalytics.errors import ConfigError, IngestError
-from eduanalytics.ingest.columnar import BATCH_ROWS
+from eduanalytics.ingest.columnar import BATCH_ROWS, is_parquet
 from eduanalytics.ingest.core import (
     CHANGE_COLUMNS,
     FINDING_COLUMNS,
@@ -269,7 +269,7 @@ def ingest_register(path: str | Path, config: RegionConfig, sheet: object = _KEE
         if engine == "dask":
             from eduanalytics.ingest.dask_engine import run_dask
 
-            if not (path.is_dir() or path.suffix.lower() in (".parquet", ".pq")):
+            if not is_parquet(path):
                 raise ConfigError(f"the Dask engine reads Parquet registers, not {path.name}",
                                   key="engine", allowed="pandas for a CSV register, or convert "
                                   "it to Parquet parts (one file per county)")

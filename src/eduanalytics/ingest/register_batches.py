@@ -1,7 +1,8 @@
 """The pandas engine of the register: clean a register piece by piece, in bounded memory.
 
 A register is cleaned as a stream of consecutive pieces (:data:`BATCH_ROWS` rows each,
-``inputs.register.batch_rows`` to change it). Each piece goes through
+:data:`WORKER_BATCH_ROWS` on worker processes, ``inputs.register.batch_rows`` to change
+it). Each piece goes through
 :func:`~eduanalytics.ingest.register_rows.normalise_rows` (row-local, so the answer does not
 depend on where the pieces are cut) and is let go; its clean rows are kept COMPACT (the
 coded text columns as categoricals: a handful of distinct values whatever the row count),
@@ -47,6 +48,7 @@ from eduanalytics.ingest.columnar import (
     BATCH_ROWS,
     WORKER_BATCH_ROWS,
     estimate_rows,
+    is_parquet,
     iter_columnar,
     parquet_columns,
     parquet_parts,
@@ -302,14 +304,13 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
     -------
     StepResult
     """
-    def pieces() -> Iterator[pd.DataFrame]:
-        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS, coded))
-
-    parquet = path.is_dir() or path.suffix.lower() in (".parquet", ".pq")
-    files = parquet_parts(path) if parquet else [path]
+    files = parquet_parts(path) if is_parquet(path) else [path]
     # Parquet: the columns of few distinct values read dictionary-encoded (CSV: pyarrow's
     # reader would dictionary-encode them slower than it builds their strings)
-    coded = few_valued_columns(prepare, parquet_columns(files[0])) if parquet else ()
+    coded = few_valued_columns(prepare, parquet_columns(files[0])) if is_parquet(path) else ()
+
+    def pieces() -> Iterator[pd.DataFrame]:
+        return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS, coded))
 
     def again(rows: pd.DataFrame) -> pd.DataFrame:
         found = []

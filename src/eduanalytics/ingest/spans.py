@@ -26,6 +26,7 @@ from eduanalytics.ingest.columnar import (
     _csv_options,
     _strip_bom,
     arrow_to_frame,
+    is_parquet,
     parquet_file,
     parquet_parts,
 )
@@ -90,7 +91,7 @@ def plan_spans(path: str | Path, encoding: str | None = None,
     path = Path(path)
     if not path.exists():
         raise IngestError("file not found", file=path)
-    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(path):
         return _parquet_spans(path, batch_rows)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise IngestError(f"unsupported file type {path.suffix!r}", file=path,
