@@ -249,14 +249,60 @@ def test_each_task_hands_its_memory_back(harder, cfg, harder_pandas, monkeypatch
 def test_local_cluster_workers_keep_malloc_defaults(monkeypatch):
     """The engine's own local cluster starts its workers without dask's
     ``MALLOC_TRIM_THRESHOLD_`` (it fixes glibc's mmap threshold at 128 kB: measured on 10M
-    rows, 43 s against 26 s); dask's other variables still reach them."""
+    rows, 43 s against 26 s); dask's other variables still reach them. And each worker has
+    imported the pipeline (pandera included) as it started, before any task."""
     pytest.importorskip("distributed")
     import os
+    import sys
 
     from eduanalytics.ingest.dask_engine import dask_client
 
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with dask_client(None, n_workers=1) as client:
         env = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
-                                  os.environ.get("OMP_NUM_THREADS")))
-    assert list(env.values()) == [(None, "1")]
+                                  os.environ.get("OMP_NUM_THREADS"),
+                                  {"pandera", "eduanalytics.ingest.register",
+                                   "eduanalytics.tables.schemas"} <= set(sys.modules)))
+    assert list(env.values()) == [(None, "1", True)]
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_duplicates_raw_rows_read_again_only_with_out_dir(harder, cfg, harder_pandas, monkeypatch,
+                                                          tmp_path, out):
+    """In memory, the duplicates' records take their raw rows from the rows the first pass
+    read (part d's 1 and 3, part c's 2: three duplicates, never a second read); with an
+    output folder each part holding duplicates is read again for them, so that no worker
+    holds a partition's raw rows beyond its first pass."""
+    from eduanalytics.ingest import dask_engine
+
+    reads = []
+    original = dask_engine._raw_rows
+    monkeypatch.setattr(dask_engine, "_raw_rows", lambda name, rows, prepare: (
+        reads.append((Path(name).stem, sorted(rows.tolist()))) or original(name, rows, prepare)))
+    res = _run_dask(harder, cfg, scheduler="synchronous", out_dir=tmp_path / "clean" if out else None)
+    pd.testing.assert_frame_equal(res.rejected, harder_pandas.rejected)
+    assert sorted(reads) == ([("c", [2]), ("d", [1, 3])] if out else [])
+    if not out:
+        _same(harder_pandas, res)
+
+
+def test_client_receives_clean_rows_with_duplicates_left_out(harder, cfg, harder_pandas, monkeypatch):
+    """The second pass sends back which clean rows to keep, not the rows again: the client
+    puts the first pass's rows together leaving out the duplicates (part c's row 2, part
+    d's rows 1 and 3; part e has none) and ``_row``."""
+    from eduanalytics.ingest import dask_engine
+
+    seen = []
+    original = dask_engine._concat_clean
+
+    def spy(pieces, keep):
+        seen.append(([len(p) for p in pieces], [None if k is None else k.tolist() for k in keep],
+                     "_row" in pieces[0].columns))
+        return original(pieces, keep)
+
+    monkeypatch.setattr(dask_engine, "_concat_clean", spy)
+    res = _run_dask(harder, cfg, scheduler="synchronous")
+    assert seen == [([3, 3, 4, 3, 0], [None, None, [True, False, True, True], [False, True, False], None],
+                     True)]
+    assert "_row" not in res.tables["enrolments"].columns
+    _same(harder_pandas, res)

@@ -4,21 +4,23 @@ Identical to the pandas engine by construction, and built so that only small thi
 between processes. One task per partition reads the file, maps its headers and runs the
 SAME pandas function as the pandas engine
 (:func:`eduanalytics.ingest.register_rows.normalise_rows`); it returns its change counts,
-keeps its rejected rows and its clean rows (in the worker's memory, or as a Parquet file
-when an output folder is given) and splits the clean rows' duplicate keys (``key_cols``,
-part number, row number) into a fixed number of buckets by a hash of ``learner_key``.
-Every row of a learner lands in the same bucket, so one task per bucket finds the
-duplicates exactly, with the same :func:`find_duplicates`, and hands each partition its
-own. A last task per partition drops them from its clean rows, writes their rejected-row
-records from the few raw rows concerned (read again from the file, by row number) and
-orders all its rejected records as the pandas engine does, so that the client only
-chains the parts' records.
+keeps its rejected rows, its raw rows and its clean rows (in the worker's memory, or, when
+an output folder is given, the clean rows as a Parquet file and the raw rows not at all)
+and splits the clean rows' duplicate keys (``key_cols``, part number, row number) into a
+fixed number of buckets by a hash of ``learner_key``. Every row of a learner lands in the
+same bucket, so one task per bucket finds the duplicates exactly, with the same
+:func:`find_duplicates`, and hands each partition its own. A last task per partition says
+which of its clean rows are duplicates, writes their rejected-row records from their raw
+rows (held, or read again from the file by row number) and orders all its rejected records
+as the pandas engine does, so that the client only chains the parts' records.
 
-The clean table comes back to the caller as the parts' frames chained together (their
-Arrow-backed text columns are not copied: measured at 10M rows, dictionary-encoding the
-text for the trip and decoding it on the client cost 4.8 CPU-s there, chaining plain frames
-0.6 s), or, with ``out_dir``, is written by the workers as Parquet parts
-(``part-00000.parquet`` ... in partition order) and never held by one process: a worker
+The clean rows travel to the client as soon as their first pass ends, while the duplicates
+are searched, and the client puts them together in part order leaving the duplicates out
+as it copies (:func:`~eduanalytics.ingest.clean_table.concat_compact`; Arrow-backed text
+is not copied: measured at 10M rows, dictionary-encoding the text for the trip and
+decoding it on the client cost 4.8 CPU-s there, chaining plain frames 0.6 s). With
+``out_dir`` the workers drop the duplicates and write the clean table as Parquet parts
+(``part-00000.parquet`` ... in partition order), never held by one process: a worker
 holds one partition at a time, so the register may be larger than any process's memory.
 The client gathers each task's result as it completes, never all of them in one message.
 
@@ -46,7 +48,7 @@ from eduanalytics.ingest.register_rows import (
     duplicate_rejections,
     normalise_rows,
 )
-from eduanalytics.ingest.register_workers import release_memory
+from eduanalytics.ingest.register_workers import release_memory, rows_numbered
 
 #: Most buckets of the duplicate search (at most one per partition).
 MAX_BUCKETS = 32
@@ -70,7 +72,18 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing-interval": "1s",
+    # each worker imports the pipeline as it starts (:func:`dask_setup`), not in its first task
+    "distributed.worker.preload": [__name__],
 }
+
+
+def dask_setup(worker: object) -> None:
+    """Run by each worker of the engine's local cluster as it starts (dask's preload hook):
+    import what the tasks run (pandas, pyarrow, pandera and the pipeline's modules).
+    Measured on 2 cores, 10M rows: four workers importing them in their first tasks held
+    the first pass up by about 5 s."""
+    import eduanalytics.ingest.register  # noqa: F401  (header mapping, rules, finish)
+    import eduanalytics.tables.schemas  # noqa: F401  (pandera)
 
 
 @contextmanager
@@ -155,22 +168,25 @@ def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
     out = _prepare_out_dir(out_dir)
     n_buckets = max(1, min(len(names), MAX_BUCKETS))
     coded = few_valued_columns(prepare, schema.names)  # read as categoricals
-    first = [dask.delayed(_first_pass, nout=3 + n_buckets, pure=False)(
+    first = [dask.delayed(_first_pass, nout=_FIRST + n_buckets, pure=False)(
         name, i, prepare, rules, n_buckets, out, coded) for i, name in enumerate(names)]
     dups = [dask.delayed(_bucket_duplicates, nout=len(names), pure=False)(
-        [f[3 + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
+        [f[_FIRST + b] for f in first], names, rules.key_cols) for b in range(n_buckets)]
     second = [dask.delayed(_second_pass, pure=False)(
-        first[i][1], first[i][2], name, i, prepare, rules, [d[i] for d in dups], out)
+        first[i][1], first[i][2], first[i][3], name, i, prepare, rules, [d[i] for d in dups], out)
         for i, name in enumerate(names)]
+    # the clean rows (held by the first pass) travel to the client while the duplicates are
+    # searched, not after
+    held = [f[1] for f in first] if out is None else []
     with dask_client(scheduler, n_workers, memory_limit) as client:
-        results = _gather(client, [f[0] for f in first] + second)
-    summaries, finals = results[:len(names)], results[len(names):]
+        results = _gather(client, [f[0] for f in first] + held + second)
+    summaries, finals = results[:len(names)], results[-len(names):]
     # each part's records come sorted by row, the parts in order: finish's sort moves nothing
     rejected = [f[1] for f in finals]
     changes = [s[0] for s in summaries]
     rows_in = sum(s[1] for s in summaries)
     if out is None:
-        clean = _concat_clean([f[0] for f in finals])
+        clean = _concat_clean(results[len(names):2 * len(names)], [f[0] for f in finals])
         return finish(rules, files, rows_in, clean, rejected, changes, order)
     shutil.rmtree(out / _CANDIDATES, ignore_errors=True)
     n_clean = sum(f[0] for f in finals)
@@ -222,12 +238,15 @@ def _gather(client, tasks: list) -> list:
     return out
 
 
-def _concat_clean(pieces: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts' compact clean rows in part order, their categories united (an empty
-    part is left out so that it cannot change a column's dtype)."""
+def _concat_clean(pieces: list[pd.DataFrame], keep: list[np.ndarray | None]) -> pd.DataFrame:
+    """The parts' compact clean rows in part order, each part's ``keep`` rows (None: all;
+    the duplicates left out as the rows are copied), their categories united (an empty part
+    is left out so that it cannot change a column's dtype)."""
     from eduanalytics.ingest.clean_table import concat_compact
 
-    return concat_compact([p for p in pieces if len(p)] or pieces[:1])
+    full = [(p, k) for p, k in zip(pieces, keep, strict=True) if len(p)] or [(pieces[0], None)]
+    return concat_compact([p for p, _ in full], [k for _, k in full],
+                          [c for c in pieces[0].columns if c != "_row"])
 
 
 def _prepare_out_dir(out_dir: str | Path | None) -> Path | None:
@@ -258,42 +277,54 @@ def _releasing(task: Callable) -> Callable:
     return run
 
 
+#: Outputs of :func:`_first_pass` before its buckets.
+_FIRST = 4
+
+
 @_releasing
 def _first_pass(name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFrame],
                 rules: RegisterRules, n_buckets: int, out: Path | None,
                 coded: tuple[str, ...] = ()) -> tuple:
     """Read, map and normalise one partition (one task).
 
-    Returns ``(summary, clean, rejected, *buckets)``: ``summary`` = (change counts, rows
-    in); ``clean`` = the clean rows (or the path they were written to, with ``out``);
-    ``rejected`` = the rejected-row records; each bucket = the duplicate keys of the clean
-    rows whose ``learner_key`` hashes to it.
+    Returns ``(summary, clean, raw, rejected, *buckets)``: ``summary`` = (change counts,
+    rows in); ``clean`` = the clean rows, compact, with ``_row`` (or the path they were
+    written to, with ``out``); ``raw`` = the header-mapped raw rows, for the duplicates'
+    records (None with ``out``: read again then, so that a worker never holds more than
+    the partition at hand); ``rejected`` = the rejected-row records; each bucket = the
+    duplicate keys of the clean rows whose ``learner_key`` hashes to it.
     """
+    from eduanalytics.ingest.clean_table import compact
     from eduanalytics.ingest.columnar import read_parquet_part
 
-    outcome = normalise_rows(prepare(read_parquet_part(name, coded)), rules)
+    raw = prepare(read_parquet_part(name, coded))
+    outcome = normalise_rows(raw, rules)
     clean = outcome.clean
     # learner keys travel as their 64-bit integers (one-to-one with the text, half the bytes)
     learner = clean["_learner"].to_numpy()
-    keys = clean[rules.key_cols].assign(learner_key=learner, _part=np.int32(i),
-                                        _row=clean["_row"].to_numpy(np.int64))
+    keys = compact(clean[rules.key_cols]).assign(
+        learner_key=learner, _part=np.int32(i), _row=clean["_row"].to_numpy(np.int64))
     # equal keys have an equal learner_key, already a keyed hash: they share a bucket
     bucket = (learner % np.uint64(n_buckets)).astype(np.int64)
     sort = np.argsort(bucket, kind="stable")
     bounds = np.searchsorted(bucket[sort], np.arange(n_buckets + 1))
     pieces = [keys.iloc[sort[bounds[b]:bounds[b + 1]]].reset_index(drop=True)
               for b in range(n_buckets)]
-    if out is not None:
-        cand = _part_file(out, i, candidate=True)
-        clean.drop(columns=["_file"]).to_parquet(cand, index=False)
-        clean = cand
-    return ((outcome.changes, outcome.rows_in), clean, outcome.rejected, *pieces)
+    held = clean.drop(columns=[c for c in clean.columns if c.startswith("_") and c != "_row"])
+    if out is None:
+        held = compact(held)
+    else:
+        held.to_parquet(_part_file(out, i, candidate=True), index=False)
+        held, raw = _part_file(out, i, candidate=True), None
+    return ((outcome.changes, outcome.rows_in), held, raw, outcome.rejected, *pieces)
 
 
 def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
                        key_cols: list[str]) -> tuple[pd.DataFrame, ...]:
     """The duplicates among one bucket's keys (all partitions), split by partition."""
-    keys = pd.concat(pieces, ignore_index=True)
+    from eduanalytics.ingest.clean_table import concat_compact
+
+    keys = concat_compact(pieces)  # the programmes' categories united, not Python objects
     keys["_file"] = pd.Categorical.from_codes(keys.pop("_part").to_numpy(), names)
     dups = find_duplicates(keys, key_cols, {n: i for i, n in enumerate(names)})
     if dups.empty:
@@ -303,32 +334,36 @@ def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
 
 
 @_releasing
-def _second_pass(clean: pd.DataFrame | Path, rejected: pd.DataFrame, name: str, i: int,
-                 prepare: Callable[[pd.DataFrame], pd.DataFrame], rules: RegisterRules,
-                 dup_pieces: list[pd.DataFrame], out: Path | None) -> tuple:
-    """Drop one partition's duplicates from its clean rows; all its rejected-row records.
+def _second_pass(clean: pd.DataFrame | Path, raw: pd.DataFrame | None, rejected: pd.DataFrame,
+                 name: str, i: int, prepare: Callable[[pd.DataFrame], pd.DataFrame],
+                 rules: RegisterRules, dup_pieces: list[pd.DataFrame], out: Path | None) -> tuple:
+    """One partition's duplicates: which clean rows to keep, and all its rejected-row records.
 
-    Returns ``(clean, rejected)``: ``clean`` the part's final clean rows, or (with ``out``)
-    the number of rows written to the part's Parquet file; ``rejected``: the records of the
-    first pass and of the duplicates, in the order the pandas engine gives them (by row,
-    stably), or None.
+    Returns ``(kept, rejected)``: ``kept`` says which of the part's clean rows are not
+    duplicates (None: all), for the client, which has the clean rows already and leaves the
+    others out as it puts the parts together (one copy of each kept value, not two); with
+    ``out``, the number of rows written, without the duplicates, to the part's Parquet file.
+    ``rejected``: the records of the first pass and of the duplicates, in the order the
+    pandas engine gives them (by row, stably), or None.
     """
     dups = pd.concat(dup_pieces, ignore_index=True) if dup_pieces else pd.DataFrame()
     if out is not None:
         clean = pd.read_parquet(clean)
+    keep = None
     if len(dups):
-        clean = clean.loc[~clean["_row"].isin(dups["_row"].to_numpy(np.int64))]
-        dup_rej = duplicate_rejections(_raw_rows(name, dups["_row"], prepare), dups, rules)
+        rows = dups["_row"].to_numpy(np.int64)
+        keep = ~np.isin(clean["_row"].to_numpy(np.int64), rows)
+        raw = _raw_rows(name, rows, prepare) if raw is None else rows_numbered(raw, rows)
+        dup_rej = duplicate_rejections(raw, dups, rules)
         rejected = pd.concat([f for f in (rejected, dup_rej) if not f.empty] or [rejected],
                              ignore_index=True)
     if len(rejected):
         rejected = rejected.iloc[np.argsort(rejected["row"].to_numpy(np.int64), kind="stable")]
     rejected = rejected.reset_index(drop=True) if len(rejected) else None
-    clean = clean.drop(columns=[c for c in clean.columns if c.startswith("_")]).reset_index(drop=True)
-    if out is None:  # to the client: coded columns as categoricals (a byte a row, not the text)
-        from eduanalytics.ingest.clean_table import compact
-
-        return compact(clean), rejected
+    if out is None:
+        return keep, rejected
+    clean = clean.drop(columns="_row")
+    clean = clean if keep is None else clean.loc[keep].reset_index(drop=True)
     _write_part(clean, _part_file(out, i))
     return len(clean), rejected
 
@@ -356,13 +391,13 @@ def _write_part(clean: pd.DataFrame, path: Path) -> None:
     pq.write_table(table.cast(schema), path)
 
 
-def _raw_rows(name: str, rows: pd.Series, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+def _raw_rows(name: str, rows: np.ndarray, prepare: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
     """The header-mapped raw rows of a partition with these row numbers (1-based)."""
     import pyarrow.parquet as pq
 
     from eduanalytics.ingest.columnar import arrow_to_frame
 
-    want = np.unique(rows.to_numpy(np.int64))
+    want = np.unique(rows)
     table = pq.read_table(name).take(pa.array(want - 1))
     frame = arrow_to_frame(table, name, 1)
     frame["_row"] = want
