@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from eduanalytics.ingest.register_duplicates import file_positions, find_duplicates, group_ids
+from eduanalytics.ingest.register_duplicates import (
+    among,
+    file_positions,
+    find_duplicates,
+    group_ids,
+)
 
 
 def test_duplicates_follow_file_order_then_row():
@@ -50,3 +55,17 @@ def test_file_positions_order_files_then_rows():
     # a categorical file column gives the same places (its categories in any order)
     cat = rows.assign(_file=pd.Categorical(rows["_file"], categories=["b", "a"]))
     assert file_positions(cat, order).tolist() == pos.tolist()
+    # Arrow-backed text, and no rows at all
+    text = rows.assign(_file=rows["_file"].astype("str"))
+    assert file_positions(text, order).tolist() == pos.tolist()
+    assert file_positions(rows.iloc[:0], order).tolist() == []
+
+
+def test_among_positions_of_several_files():
+    """Positions of files 0 and 3 (a range far wider than numpy's lookup table): each value
+    found exactly, whatever the order, repeats included."""
+    pool = np.array([3 * 2**40 + 9, 5, 2**40 + 5, 7], dtype=np.int64)
+    values = np.array([5, 3 * 2**40 + 9, 6, 2**40 + 5, 5, 3 * 2**40 + 8], dtype=np.int64)
+    assert among(values, pool).tolist() == [True, True, False, True, True, False]
+    assert among(values[:0], pool).tolist() == []
+    assert among(values, pool[:0]).tolist() == [False] * 6

@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from eduanalytics.errors import ConfigError
 from eduanalytics.ingest.core import StepResult
-from eduanalytics.ingest.register_duplicates import find_duplicates
+from eduanalytics.ingest.register_duplicates import among, find_duplicates
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
@@ -352,7 +352,7 @@ def _second_pass(clean: pd.DataFrame | Path, raw: pd.DataFrame | None, rejected:
     keep = None
     if len(dups):
         rows = dups["_row"].to_numpy(np.int64)
-        keep = ~np.isin(clean["_row"].to_numpy(np.int64), rows)
+        keep = ~among(clean["_row"].to_numpy(np.int64), rows)
         raw = _raw_rows(name, rows, prepare) if raw is None else rows_numbered(raw, rows)
         dup_rej = duplicate_rejections(raw, dups, rules)
         rejected = pd.concat([f for f in (rejected, dup_rej) if not f.empty] or [rejected],

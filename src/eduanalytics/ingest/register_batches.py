@@ -54,7 +54,7 @@ from eduanalytics.ingest.columnar import (
     parquet_parts,
 )
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS, StepResult, concat_frames
-from eduanalytics.ingest.register_duplicates import file_positions, find_duplicates
+from eduanalytics.ingest.register_duplicates import among, file_positions, find_duplicates
 from eduanalytics.ingest.register_rows import (
     FEW_VALUES,
     RegisterRules,
@@ -241,7 +241,7 @@ def run_batches(cleaner: Here | SpanCleaner, rules: RegisterRules, files: list[P
         rejected.append(duplicate_rejections(held(dups[["_file", "_row"]]), dups, rules))
     # one copy of the rows kept, without the working columns nor the duplicates
     drop = np.zeros(len(learner), dtype=bool)
-    drop[np.flatnonzero(maybe)[np.isin(file_positions(keys, order), file_positions(dups, order))]] = True
+    drop[np.flatnonzero(maybe)[among(file_positions(keys, order), file_positions(dups, order))]] = True
     table = concat_compact(clean, pieces_of(~drop), [c for c in clean[0].columns if not c.startswith("_")])
     del clean
     return finish(rules, files, rows_in, table, rejected, changes, order)
@@ -257,7 +257,7 @@ def kept_rows(kept: list[pd.DataFrame], raw_rows: Callable[[pd.DataFrame], pd.Da
     def rows(wanted: pd.DataFrame) -> pd.DataFrame:
         if held is None:
             return raw_rows(wanted[["_file", "_row"]])
-        missing = wanted.loc[~np.isin(file_positions(wanted, order), file_positions(held, order))]
+        missing = wanted.loc[~among(file_positions(wanted, order), file_positions(held, order))]
         if not len(missing):
             return held
         return pd.concat([held, raw_rows(missing[["_file", "_row"]])], ignore_index=True)

@@ -46,10 +46,19 @@ def file_positions(rows: pd.DataFrame, order: dict[str, int]) -> np.ndarray:
     file -> position) then row: ``position * 2**40 + _row``."""
     f = rows["_file"]
     if isinstance(f.dtype, pd.CategoricalDtype):
-        part = np.array([order[str(c)] for c in f.cat.categories], dtype=np.int64)[f.cat.codes.to_numpy()]
-    else:
-        part = f.astype(str).map(order).to_numpy(dtype=np.int64)
+        codes, files = f.cat.codes.to_numpy(), f.cat.categories
+    else:  # each distinct name looked up once (a map per row took 0.17 s for 370k rows)
+        codes, files = pd.factorize(f)
+    part = np.array([order[str(c)] for c in files], dtype=np.int64)[codes]
     return part * (1 << 40) + rows["_row"].to_numpy(dtype=np.int64)
+
+
+def among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """True where each of ``values`` is in ``pool`` (integers, such as
+    :func:`file_positions`), through a hash table: linear time. ``np.isin`` sorts both
+    arrays whenever the values span a range wider than its lookup table allows, which
+    positions always do: measured 0.9 s against 0.05 s for 370,000 values among 765,000."""
+    return pd.Index(values).isin(pool)
 
 
 def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, int]) -> pd.DataFrame:
