@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from eduanalytics.arrow_text import dictionary_codes
+from eduanalytics.arrow_text import dictionary_codes, text_array
 
 
 def _codes(s: pd.Series) -> np.ndarray:
@@ -82,7 +83,6 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     cols = ["_file", "_row", "first_file", "first_row"]
     if keys.empty:
         return pd.DataFrame(columns=cols)
-    names = np.array(sorted(order, key=order.get), dtype=object)
     pos = file_positions(keys, order)
     k = keys[key_cols].reset_index(drop=True)
     if not (np.diff(pos) >= 0).all():
@@ -96,7 +96,9 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     if not dup.any():
         return pd.DataFrame(columns=cols)
     later, first = np.flatnonzero(dup), np.flatnonzero(~dup)[group[dup]]
-    return pd.DataFrame({"_file": names[pos[later] >> 40].astype(str),
+    # file names as text taken by Arrow from the few names (not a Python string per row)
+    files = pa.array([str(n) for n in sorted(order, key=order.get)], pa.large_string())
+    return pd.DataFrame({"_file": text_array(files.take(pa.array(pos[later] >> 40))),
                          "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
-                         "first_file": names[pos[first] >> 40].astype(str),
+                         "first_file": text_array(files.take(pa.array(pos[first] >> 40))),
                          "first_row": (pos[first] & ((1 << 40) - 1)).astype(np.int64)})
