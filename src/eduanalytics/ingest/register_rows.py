@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from eduanalytics.arrow_text import arrow_strings, repeated_text, text_array, value_bytes
 from eduanalytics.ingest.core import CHANGE_COLUMNS, REJECT_COLUMNS
+from eduanalytics.ingest.register_duplicates import file_positions
 from eduanalytics.ingest.register_values import by_distinct, map_attainment, map_values
 from eduanalytics.normalise.dates import normalise_dates
 from eduanalytics.normalise.idnumber import parse_id_numbers, whole_years
@@ -388,28 +389,20 @@ def schema_check(cand: pd.DataFrame, rules: RegisterRules,
 
 def _matched(raw: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """The raw rows named by ``keys`` (``_file``, ``_row``), with ``keys``' other columns
-    (joined on the rows and the files' numbers: no text compared per row)."""
+    (joined on :func:`~eduanalytics.ingest.register_duplicates.file_positions`, file and
+    row as one integer: no text compared per row)."""
     raw = raw.loc[raw["_row"].isin(keys["_row"])]
-    files = pd.Index(pd.unique(np.concatenate([_file_names(raw["_file"]), _file_names(keys["_file"])])))
-    left = raw.assign(_file=raw["_file"].astype(str), _at=_file_numbers(raw["_file"], files))
-    right = keys.drop(columns="_file").assign(_row=keys["_row"].astype("int64"),
-                                              _at=_file_numbers(keys["_file"], files))
-    return left.merge(right, on=["_at", "_row"], how="inner").drop(columns="_at")
+    order = {f: i for i, f in enumerate(pd.unique(np.concatenate([_file_names(raw["_file"]),
+                                                                  _file_names(keys["_file"])])))}
+    left = raw.assign(_file=raw["_file"].astype(str), _at=file_positions(raw, order))
+    right = keys.drop(columns=["_file", "_row"]).assign(_at=file_positions(keys, order))
+    return left.merge(right, on="_at", how="inner").drop(columns="_at")
 
 
 def _file_names(files: pd.Series) -> np.ndarray:
     """The distinct file names of a ``_file`` column, as text."""
     values = files.cat.categories if isinstance(files.dtype, pd.CategoricalDtype) else files.unique()
     return np.asarray([str(f) for f in values], dtype=object)
-
-
-def _file_numbers(files: pd.Series, names: pd.Index) -> np.ndarray:
-    """Each row's file as its place among ``names`` (a categorical by its categories)."""
-    if isinstance(files.dtype, pd.CategoricalDtype):
-        at = names.get_indexer(_file_names(files))
-        return np.append(at, -1)[files.cat.codes.to_numpy()]
-    codes, uniques = pd.factorize(files.astype(str))
-    return names.get_indexer(uniques)[codes]
 
 
 def _masked_ids(rows: pd.DataFrame, rules: RegisterRules) -> pd.Series:
