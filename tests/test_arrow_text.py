@@ -8,6 +8,7 @@ import pyarrow as pa
 from eduanalytics.arrow_text import (
     TEXT,
     arrow_strings,
+    category_text,
     dictionary_codes,
     fixed_width_bytes,
     repeated_text,
@@ -22,6 +23,17 @@ def test_arrow_strings_one_array_nulls_kept():
     arr = arrow_strings(s)
     assert arr.to_pylist() == ["ab", None, "c"]
     assert arrow_strings(pd.Series(["x", 5], dtype=object)).to_pylist() == ["x", "5"]
+
+
+def test_category_text_takes_categories_by_codes():
+    """Categories of Arrow text or Python objects, a missing value, a category unused, no
+    rows: the values in row order, null where missing."""
+    arrow = pd.Series(pd.Categorical(["乙", None, "甲", "乙"], categories=pd.Index(["甲", "乙", "丙"],
+                                                                                  dtype="string")))
+    assert category_text(arrow).to_pylist() == ["乙", None, "甲", "乙"]
+    objects = pd.Series(pd.Categorical(["2023-03", "2023-01"], categories=["2023-01", "2023-03"]))
+    assert category_text(objects).to_pylist() == ["2023-03", "2023-01"]
+    assert category_text(objects.iloc[:0]).to_pylist() == []
 
 
 def test_fixed_width_bytes_views_equal_lengths_only():

@@ -4,8 +4,8 @@ and back again.
 The register's vectorised steps (ID check digits, learner keys, masks, rejected-row JSON,
 categoricals, duplicate groups, rejected-row records) work on the Arrow buffers of pandas'
 Arrow-backed strings rather than on a Python object per value. The first three functions
-reach those buffers; :func:`text_array` and :func:`repeated_text` build text columns from
-Arrow arrays without a Python string per value.
+reach those buffers; :func:`category_text`, :func:`text_array` and :func:`repeated_text`
+build text columns from Arrow arrays without a Python string per value.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ def dictionary_codes(s: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         return None
     enc = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).dictionary_encode()
     return pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), enc.dictionary
+
+
+def category_text(s: pd.Series) -> pa.Array:
+    """The values of a categorical of text as one Arrow array: its categories (as Arrow)
+    taken by its codes, null where a value is missing, without a Python string per value
+    (pandas' ``astype`` from a categorical: 7.5 ms against 0.6 ms for 23,000 values of
+    3,000 categories)."""
+    cat = s.array
+    codes = np.asarray(cat.codes)
+    return arrow_strings(pd.Series(cat.categories)).take(pa.array(codes, mask=codes < 0))
 
 
 #: pandas' default text dtype (``"str"``: Arrow-backed, NaN for missing).

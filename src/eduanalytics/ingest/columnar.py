@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from eduanalytics.arrow_text import category_text
 from eduanalytics.errors import IngestError
 
 #: File suffixes read by :func:`read_columnar`.
@@ -78,8 +79,9 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     columns as Arrow-backed strings again (``_file`` stays categorical): for raw rows
     gathered from many pieces, whose categories differ (``pd.concat`` would make them
     Python objects)."""
-    coded = {c: frame[c].astype(_STRING) for c in frame.columns
-             if c != "_file" and isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    coded = {c: pd.Series(pd.arrays.ArrowStringArray(category_text(frame[c])), index=frame.index,
+                          dtype=_STRING)
+             for c in frame.columns if c != "_file" and isinstance(frame[c].dtype, pd.CategoricalDtype)}
     return frame.assign(**coded) if coded else frame
 
 
