@@ -266,6 +266,42 @@ def test_local_cluster_workers_keep_malloc_defaults(monkeypatch):
     assert list(env.values()) == [(None, "1", True)]
 
 
+def test_local_cluster_workers_forked_from_a_server_that_imported_the_pipeline():
+    """Where the platform has a fork server, the local cluster's workers come from it: they
+    hold what it imported (pandera's checks for pandas included, which neither a spawned
+    worker's start-up hook nor anything before a first validation imports), and the start
+    method is set back when the cluster is closed."""
+    pytest.importorskip("distributed")
+    import multiprocessing
+    import sys
+
+    import dask
+
+    from eduanalytics.ingest.dask_engine import dask_client
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    before = dask.config.get("distributed.worker.multiprocessing-method")
+    with dask_client(None, n_workers=1) as client:
+        held = client.run(lambda: "pandera.backends.pandas.builtin_checks" in sys.modules)
+    assert list(held.values()) == [True]
+    assert dask.config.get("distributed.worker.multiprocessing-method") == before
+
+
+def test_no_fork_server_keeps_dasks_start_method(monkeypatch):
+    """Without a fork server (Windows) the workers start as dask starts them."""
+    import multiprocessing
+
+    import dask
+
+    from eduanalytics.ingest import dask_engine
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    before = dask.config.get("distributed.worker.multiprocessing-method")
+    with dask_engine._forked_workers():
+        assert dask.config.get("distributed.worker.multiprocessing-method") == before
+
+
 @pytest.mark.parametrize("out", [False, True])
 def test_duplicates_raw_rows_read_again_only_with_out_dir(harder, cfg, harder_pandas, monkeypatch,
                                                           tmp_path, out):

@@ -115,10 +115,44 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None,
         with Client(scheduler) as client:
             yield client
         return
-    with dask.config.set(LOCAL_CLUSTER_CONFIG), \
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), _forked_workers(), \
             LocalCluster(n_workers=n_workers, threads_per_worker=1, dashboard_address=None,
                          memory_limit=memory_limit or "auto") as cluster, Client(cluster) as client:
         yield client
+
+
+#: Modules the local cluster's fork server imports once for all its workers.
+#: pandera's checks for pandas are imported at a process's first validation: here instead.
+FORK_SERVER_PRELOAD = ("distributed", "dask", "numpy", "pandas", "pyarrow", "pyarrow.parquet",
+                       "pandera", "pandera.backends.pandas.builtin_checks",
+                       "eduanalytics.ingest.register", "eduanalytics.tables.schemas", __name__)
+
+
+@contextmanager
+def _forked_workers():
+    """Start the local cluster's workers from a fork server that has imported the pipeline
+    (:data:`FORK_SERVER_PRELOAD`) once, where the platform has one (Linux, macOS), instead of
+    each worker starting a new interpreter and importing it again (dask's default, "spawn").
+
+    The fork server is a fresh single-threaded process (forking this process, whose client
+    runs threads, could deadlock), started at the first cluster and reused by later ones.
+    Measured on 2 cores, 4 workers: the cluster up in 1.5 s instead of 3.9 s, each worker
+    0.07 CPU-s instead of 1.6-1.8. Elsewhere (Windows) dask's default stays.
+    """
+    import multiprocessing
+
+    import dask
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        yield
+        return
+    from distributed.utils import get_mp_context
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        # dask sets its own preload list at its first forkserver context: ours replaces it
+        # (a fork server already running keeps the list it started with)
+        get_mp_context().set_forkserver_preload(list(FORK_SERVER_PRELOAD))
+        yield
 
 
 def run_dask(path: str | Path, make_rules: Callable[[list[str]], RegisterRules],
