@@ -8,6 +8,7 @@ import pytest
 from eduanalytics.errors import IngestError
 from eduanalytics.ingest.columnar import (
     as_text,
+    csv_columns,
     estimate_rows,
     is_parquet,
     iter_columnar,
@@ -94,6 +95,36 @@ def test_parquet_columns_read_dictionary_encoded_as_categoricals(tmp_path):
     pieces = list(iter_columnar(path, batch_rows=2, dictionary=("学籍状态",)))
     assert [isinstance(p["学籍状态"].dtype, pd.CategoricalDtype) for p in pieces] == [True, True]
     pd.testing.assert_frame_equal(pd.concat([as_text(p) for p in pieces], ignore_index=True), plain)
+
+
+def test_csv_columns_read_dictionary_encoded_as_categoricals(tmp_path, monkeypatch):
+    """From CSV too, named columns come as categoricals of the same text (empty cell
+    missing, quoted or not; a name the file lacks ignored), piece by piece; as_text
+    gives the plain read back."""
+    from eduanalytics.ingest import columnar
+
+    monkeypatch.setattr(columnar, "STREAM_BLOCK_BYTES", 40)  # the header and a line or two a block
+    path = tmp_path / "r.csv"
+    path.write_bytes("身份证号,学籍状态,批次\n"
+                     "x1,在读,春季\nx2,,\"\"\nx3,在读,秋季\nx4,退学,春季\n".encode("gb18030"))
+    plain = read_columnar(path)
+    pieces = list(iter_columnar(path, batch_rows=2, dictionary=("学籍状态", "批次", "不存在")))
+    assert len(pieces) >= 2 and sum(len(p) for p in pieces) == 4
+    first = pieces[0]["学籍状态"]
+    assert isinstance(first.dtype, pd.CategoricalDtype) and list(first.cat.categories) == ["在读"]
+    assert first.isna().tolist()[:2] == [False, True] and pieces[0]["批次"].isna().tolist()[:2] == [False, True]
+    assert str(pieces[0]["身份证号"].dtype) == "string"  # not named: text
+    assert all(isinstance(p["批次"].dtype, pd.CategoricalDtype) for p in pieces)
+    pd.testing.assert_frame_equal(pd.concat([as_text(p) for p in pieces], ignore_index=True), plain)
+
+
+def test_csv_columns_the_header_or_none(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes("\ufeff身份证号,\"学籍,状态\"\nx1,在读\n".encode("utf-8"))
+    assert csv_columns(path) == ["身份证号", "学籍,状态"]  # BOM gone, quotes read
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert csv_columns(tmp_path / "empty.csv") == []  # the read says what is wrong
+    assert csv_columns(tmp_path / "missing.csv") == []
 
 
 def test_is_parquet_a_folder_or_a_parquet_file(tmp_path):

@@ -241,6 +241,25 @@ def test_kept_rows_read_again_only_the_pairs_not_kept():
     assert got["v"].tolist() == ["a2", "a5", "b2", "read again"]
 
 
+def test_csv_few_valued_columns_read_as_categoricals_same_answer(register, cfg, monkeypatch):
+    """A CSV register's columns of few distinct values are read dictionary-encoded too; the
+    answer, on one process and on two, is the one read as plain text."""
+    from eduanalytics.ingest import register_batches
+
+    asked = []
+    original = register_batches.iter_columnar
+    monkeypatch.setattr(register_batches, "iter_columnar", lambda path, enc, rows, dictionary: (
+        asked.append(dictionary) or original(path, enc, rows, dictionary)))
+    coded = {w: _run(register, cfg, 2, workers=w) for w in (1, 2)}
+    assert asked[0] == ("所属单位", "项目类别", "报名日期", "学籍状态", "学习方式")
+    monkeypatch.setattr(register_batches, "few_valued_columns", lambda prepare, names: ())
+    plain = _run(register, cfg, 2)
+    for got in coded.values():
+        pd.testing.assert_frame_equal(got.tables["enrolments"], plain.tables["enrolments"])
+        pd.testing.assert_frame_equal(got.rejected, plain.rejected)
+        pd.testing.assert_frame_equal(got.changes, plain.changes)
+
+
 def test_parquet_with_few_valued_columns_as_categoricals_cleans_as_csv(register, cfg, tmp_path):
     """The register as Parquet: its columns of few distinct values (unit, programme, date,
     status, mode) are read dictionary-encoded, and the answer is the CSV's (its rows

@@ -50,6 +50,29 @@ def test_csv_spans_cut_at_line_ends_read_as_the_whole(tmp_path, encoding, newlin
     assert got["所属单位"].tolist()[-1] == "金清,4"
 
 
+def test_csv_spans_read_named_columns_dictionary_encoded(tmp_path):
+    """A CSV span's ``dictionary`` columns come as categoricals, an empty span's too; as
+    text again, the spans are the whole file's frame."""
+    from dataclasses import replace
+
+    from eduanalytics.ingest.columnar import as_text
+    from eduanalytics.ingest.spans import plan_spans, read_span
+
+    path = tmp_path / "r.csv"
+    path.write_bytes("身份证号,学籍状态\n".encode() + "".join(
+        f"x{i},{'在读' if i % 3 else '退学'}\n" for i in range(9)).encode())
+    spans = [replace(s, dictionary=("学籍状态",)) for s in plan_spans(path, batch_rows=2)]
+    assert len(spans) >= 3
+    frames = [read_span(s) for s in spans]
+    assert all(isinstance(f["学籍状态"].dtype, pd.CategoricalDtype) for f in frames)
+    assert str(frames[0]["身份证号"].dtype) == "string"
+    whole = read_columnar(path)
+    got = _joined(spans)
+    pd.testing.assert_frame_equal(as_text(got), whole.assign(_file=whole["_file"].astype(str)))
+    empty = read_span(replace(spans[1], stop=spans[1].start))
+    assert len(empty) == 0 and isinstance(empty["学籍状态"].dtype, pd.CategoricalDtype)
+
+
 def test_csv_spans_of_a_file_without_line_feeds_or_rows(tmp_path):
     from eduanalytics.ingest.spans import plan_spans, read_span
 

@@ -47,6 +47,7 @@ from eduanalytics.ingest.clean_table import COMPACT, _sorted_str, by_column, com
 from eduanalytics.ingest.columnar import (
     BATCH_ROWS,
     WORKER_BATCH_ROWS,
+    csv_columns,
     estimate_rows,
     is_parquet,
     iter_columnar,
@@ -305,9 +306,9 @@ def run_streamed(path: Path, encoding: str | None, batch_rows: int | None,
     StepResult
     """
     files = parquet_parts(path) if is_parquet(path) else [path]
-    # Parquet: the columns of few distinct values read dictionary-encoded (CSV: pyarrow's
-    # reader would dictionary-encode them slower than it builds their strings)
-    coded = few_valued_columns(prepare, parquet_columns(files[0])) if is_parquet(path) else ()
+    # the columns of few distinct values read dictionary-encoded
+    coded = few_valued_columns(prepare, parquet_columns(files[0]) if is_parquet(path)
+                               else csv_columns(path, encoding))
 
     def pieces() -> Iterator[pd.DataFrame]:
         return (prepare(raw) for raw in iter_columnar(path, encoding, batch_rows or BATCH_ROWS, coded))

@@ -20,6 +20,7 @@ from eduanalytics.ingest.columnar import (
     BATCH_ROWS,
     BLOCK_BYTES,
     COLUMNAR_SUFFIXES,
+    CSV_CODES,
     STREAM_BLOCK_BYTES,
     _arrow_encoding,
     _convert_options,
@@ -56,7 +57,7 @@ class Span:
         header as line 1; 1 for Parquet): :func:`read_span` numbers from 0, whoever
         reads the spans in order adds this plus the rows of the file's earlier spans.
     dictionary : tuple of str
-        Parquet: columns read dictionary-encoded, as categoricals (:func:`parquet_file`).
+        Columns read dictionary-encoded, as categoricals (from Parquet, :func:`parquet_file`).
     """
 
     path: str
@@ -181,8 +182,9 @@ def _read_csv_span(span: Span) -> pd.DataFrame:
     from pyarrow import csv as pacsv
 
     if span.stop <= span.start:  # no bytes: the columns alone
-        empty = [pa.array([], pa.string())] * len(span.names)
-        return arrow_to_frame(pa.Table.from_arrays(empty, names=list(span.names)), span.path, 0)
+        empty = [pa.array([], CSV_CODES if n in span.dictionary else pa.string()) for n in span.names]
+        return arrow_to_frame(pa.Table.from_arrays(empty, names=list(span.names)), span.path, 0,
+                              dictionary=span.dictionary)
     with open(span.path, "rb") as fh:
         fh.seek(span.start)
         data = fh.read(span.stop - span.start)
@@ -191,7 +193,7 @@ def _read_csv_span(span: Span) -> pd.DataFrame:
                              block_size=BLOCK_BYTES)
     try:
         table = pacsv.read_csv(pa.BufferReader(data), read_options=read,
-                               convert_options=_convert_options(span.names))
+                               convert_options=_convert_options(span.names, span.dictionary))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise IngestError(f"cannot read as CSV ({span.encoding}): {exc}", file=span.path) from exc
-    return arrow_to_frame(table, span.path, 0)
+    return arrow_to_frame(table, span.path, 0, dictionary=span.dictionary)
