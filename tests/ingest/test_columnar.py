@@ -36,6 +36,20 @@ def test_csv_every_cell_a_string(tmp_path, encoding, expected):
     assert str(df["身份证号"].dtype) == "string" and df["身份证号"].dtype.storage == "pyarrow"
 
 
+def test_csv_with_a_bom_said_to_be_utf8_keeps_every_cell_a_string(tmp_path):
+    """A file with a UTF-8 BOM whose encoding is given as plain ``utf-8``: its first
+    column is still read as text (not guessed as a number: ``000123`` stays), whole, in
+    pieces and in spans."""
+    from eduanalytics.ingest.spans import plan_spans, read_span
+
+    path = tmp_path / "r.csv"
+    path.write_bytes("\ufeff身份证号,所属单位\n000123,路南\n0042,金清\n".encode("utf-8"))
+    assert read_columnar(path, "utf-8")["身份证号"].tolist() == ["000123", "0042"]
+    assert next(iter(iter_columnar(path, "utf-8")))["身份证号"].tolist() == ["000123", "0042"]
+    assert read_span(plan_spans(path, "utf-8")[0])["身份证号"].tolist() == ["000123", "0042"]
+    assert csv_columns(path, "utf-8") == ["身份证号", "所属单位"]
+
+
 def test_parquet_folder_parts_in_order(tmp_path):
     folder = tmp_path / "reg"
     (folder / "sub").mkdir(parents=True)

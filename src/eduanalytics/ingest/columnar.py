@@ -112,13 +112,16 @@ def sniff_encoding(path: str | Path, size: int = 1 << 20) -> str:
 
 
 def _csv_header(path: Path, encoding: str | None) -> tuple[str, list[str]]:
-    """A register CSV's encoding (``encoding``, or sniffed) and header names."""
+    """A register CSV's encoding (``encoding``, or sniffed) and header names, as pyarrow's
+    reader names the columns: without a UTF-8 BOM, which it skips even when the file is
+    said to be plain ``utf-8`` (a name keeping it would match no column, and pyarrow would
+    guess that column's type: ``000123`` read as the number 123)."""
     enc = encoding or sniff_encoding(path)
     with open(path, encoding=enc, newline="") as fh:
         header = next(csv.reader(io.StringIO(fh.readline())), [])
     if not header:
         raise IngestError("empty file; expected a header row", file=path, row=1)
-    return enc, header
+    return enc, [header[0].removeprefix("\ufeff"), *header[1:]]
 
 
 def _csv_options(path: Path, encoding: str | None, block_size: int = BLOCK_BYTES,
