@@ -267,12 +267,13 @@ def test_local_cluster_workers_keep_malloc_defaults(monkeypatch):
 
 
 def test_local_cluster_workers_forked_from_a_server_that_imported_the_pipeline():
-    """Where the platform has a fork server, the local cluster's workers come from it: they
-    hold what it imported (pandera's checks for pandas included, which neither a spawned
-    worker's start-up hook nor anything before a first validation imports), and the start
-    method is set back when the cluster is closed."""
+    """Where the platform has a fork server, the local cluster's workers come from it (their
+    parent process is not this one) and hold what it imported (pandera's checks for pandas included,
+    which nothing before a first validation imports), and the start method is set back when
+    the cluster is closed."""
     pytest.importorskip("distributed")
     import multiprocessing
+    import os
     import sys
 
     import dask
@@ -284,7 +285,9 @@ def test_local_cluster_workers_forked_from_a_server_that_imported_the_pipeline()
     before = dask.config.get("distributed.worker.multiprocessing-method")
     with dask_client(None, n_workers=1) as client:
         held = client.run(lambda: "pandera.backends.pandas.builtin_checks" in sys.modules)
+        parent = client.run(os.getppid)  # spawned: this process; forked: the fork server
     assert list(held.values()) == [True]
+    assert list(parent.values()) != [os.getpid()]
     assert dask.config.get("distributed.worker.multiprocessing-method") == before
 
 

@@ -31,6 +31,7 @@ given its address, or one of dask's own schedulers (``"synchronous"`` for tests)
 from __future__ import annotations
 
 import functools
+import importlib
 import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ import pyarrow as pa
 
 from eduanalytics.errors import ConfigError
 from eduanalytics.ingest.core import StepResult
-from eduanalytics.ingest.register_duplicates import among, find_duplicates
+from eduanalytics.ingest.register_duplicates import ROW_BITS, among, file_positions, find_duplicates
 from eduanalytics.ingest.register_rows import (
     RegisterRules,
     duplicate_rejections,
@@ -77,13 +78,20 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
+#: What the tasks run, imported by each worker before its first task: header mapping, rules
+#: and finish (pandas, pyarrow), the schemas (pandera) and pandera's checks for pandas
+#: (otherwise imported at a process's first validation).
+WORKER_MODULES = ("pyarrow.parquet", "eduanalytics.ingest.register", "eduanalytics.tables.schemas",
+                  "pandera.backends.pandas.builtin_checks")
+
+
 def dask_setup(worker: object) -> None:
     """Run by each worker of the engine's local cluster as it starts (dask's preload hook):
-    import what the tasks run (pandas, pyarrow, pandera and the pipeline's modules).
-    Measured on 2 cores, 10M rows: four workers importing them in their first tasks held
-    the first pass up by about 5 s."""
-    import eduanalytics.ingest.register  # noqa: F401  (header mapping, rules, finish)
-    import eduanalytics.tables.schemas  # noqa: F401  (pandera)
+    import :data:`WORKER_MODULES` (nothing left to do for a worker forked from the fork
+    server, :func:`_forked_workers`). Measured on 2 cores, 10M rows: four workers importing
+    them in their first tasks held the first pass up by about 5 s."""
+    for module in WORKER_MODULES:
+        importlib.import_module(module)
 
 
 @contextmanager
@@ -122,10 +130,7 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None,
 
 
 #: Modules the local cluster's fork server imports once for all its workers.
-#: pandera's checks for pandas are imported at a process's first validation: here instead.
-FORK_SERVER_PRELOAD = ("distributed", "dask", "numpy", "pandas", "pyarrow", "pyarrow.parquet",
-                       "pandera", "pandera.backends.pandas.builtin_checks",
-                       "eduanalytics.ingest.register", "eduanalytics.tables.schemas", __name__)
+FORK_SERVER_PRELOAD = ("distributed", *WORKER_MODULES, __name__)
 
 
 @contextmanager
@@ -360,10 +365,11 @@ def _bucket_duplicates(pieces: list[pd.DataFrame], names: list[str],
 
     keys = concat_compact(pieces)  # the programmes' categories united, not Python objects
     keys["_file"] = pd.Categorical.from_codes(keys.pop("_part").to_numpy(), names)
-    dups = find_duplicates(keys, key_cols, {n: i for i, n in enumerate(names)})
+    order = {n: i for i, n in enumerate(names)}
+    dups = find_duplicates(keys, key_cols, order)
     if dups.empty:
         return tuple(dups for _ in names)
-    part = dups["_file"].map({n: i for i, n in enumerate(names)}).to_numpy()
+    part = file_positions(dups, order) >> ROW_BITS  # each name looked up once, not per row
     return tuple(dups.loc[part == p].reset_index(drop=True) for p in range(len(names)))
 
 

@@ -42,16 +42,20 @@ def group_ids(keys: pd.DataFrame, cols: list[str]) -> np.ndarray:
     return group
 
 
+#: Bits of a :func:`file_positions` value holding the row number (the file's position above).
+ROW_BITS = 40
+
+
 def file_positions(rows: pd.DataFrame, order: dict[str, int]) -> np.ndarray:
     """Each row's place in the register as one integer, increasing in file order (``order``:
-    file -> position) then row: ``position * 2**40 + _row``."""
+    file -> position) then row: ``position * 2**ROW_BITS + _row``."""
     f = rows["_file"]
     if isinstance(f.dtype, pd.CategoricalDtype):
         codes, files = f.cat.codes.to_numpy(), f.cat.categories
     else:  # each distinct name looked up once (a map per row took 0.17 s for 370k rows)
         codes, files = pd.factorize(f)
     part = np.array([order[str(c)] for c in files], dtype=np.int64)[codes]
-    return part * (1 << 40) + rows["_row"].to_numpy(dtype=np.int64)
+    return (part << ROW_BITS) + rows["_row"].to_numpy(dtype=np.int64)
 
 
 def among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
@@ -98,7 +102,8 @@ def find_duplicates(keys: pd.DataFrame, key_cols: list[str], order: dict[str, in
     later, first = np.flatnonzero(dup), np.flatnonzero(~dup)[group[dup]]
     # file names as text taken by Arrow from the few names (not a Python string per row)
     files = pa.array([str(n) for n in sorted(order, key=order.get)], pa.large_string())
-    return pd.DataFrame({"_file": text_array(files.take(pa.array(pos[later] >> 40))),
-                         "_row": (pos[later] & ((1 << 40) - 1)).astype(np.int64),
-                         "first_file": text_array(files.take(pa.array(pos[first] >> 40))),
-                         "first_row": (pos[first] & ((1 << 40) - 1)).astype(np.int64)})
+    row = (1 << ROW_BITS) - 1
+    return pd.DataFrame({"_file": text_array(files.take(pa.array(pos[later] >> ROW_BITS))),
+                         "_row": (pos[later] & row).astype(np.int64),
+                         "first_file": text_array(files.take(pa.array(pos[first] >> ROW_BITS))),
+                         "first_row": (pos[first] & row).astype(np.int64)})
